@@ -15,9 +15,9 @@ from answer.compose import compose
 from curbside.settings import Settings
 from curbside.types import Answer, Conversation, Turn
 from index.embed import Embedder
-from index.store import IndexReader
 from index.errors import CurbsideIndexError, IndexNotFound
 from index.layout import open_current
+from index.store import IndexReader
 from index.versions import reindex
 from retrieval import Retriever
 

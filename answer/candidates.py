@@ -1,0 +1,145 @@
+"""Candidate sentences: every usable sentence of the retrieved passages, with exact offsets.
+
+A candidate's ``text`` is always ``chunk.text[start - chunk.start : end - chunk.start]``, so a
+statement built from it is verbatim by construction. Markdown headings, table rules and code
+fences are not sentences a clinician should read and are skipped; bullet markers are trimmed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from answer.recommendation_cues import recommendation_of
+from answer.text import strip_markup, token_set, word_count
+from curbside.types import Chunk, DocMeta, Hit, Recommendation
+
+# Sentence ends: punctuation followed by space and a capital/digit/markup, or a line break.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z0-9*(\[])|\n+")
+_LEADING_MARKER = re.compile(r"^(?:[-*+•]\s+|\d{1,2}[.)]\s+|>\s*)+")
+# Headings, fences, algorithm arrows: structure, not prose.
+_NOT_PROSE = ("#", "```", "-->", "→", "->", "=>")
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
+# A line break followed by a line that starts a unit of its own; OCR-wrapped lines do not match.
+_STRUCTURAL_BREAK = re.compile(r"\n+(?=\s*(?:#{1,6}\s|[-*+•■●▪◦]\s|\d{1,3}[.)]\s|\||>|```))|\n{2,}")
+MIN_WORDS = 4
+# A line ending in ":" this short is a label ("Inadequate response:"), longer ones are real lead-ins.
+LEAD_IN_MIN_WORDS = 7
+# Long sentences are trimmed at clause boundaries so one statement stays readable.
+MAX_WORDS = 45
+_CLAUSE_BREAK = re.compile(r";\s+|:\s+(?=[A-Za-z])")
+# Structured-abstract labels ("RESULTS:") are not part of the finding; the label tells its role.
+_ABSTRACT_LABEL = re.compile(
+    r"^(?P<label>background|introduction|objectives?|aims?|purpose|methods?|design|setting|participants|"
+    r"results?|findings|conclusions?|interpretation|context)\s*:\s*",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    text: str
+    start: int  # absolute offsets into the document text
+    end: int
+    chunk: Chunk
+    doc: DocMeta
+    pool: str
+    hit_rank: int  # 0-based rank of the passage inside its pool
+    hit_score: float
+    recommendation: Recommendation | None
+    tokens: frozenset[str]
+    label: str | None = None  # structured-abstract label in front of the sentence, lower-case
+
+    @property
+    def is_guideline(self) -> bool:
+        return self.pool == "guideline"
+
+
+def _raw_spans(chunk: Chunk) -> list[tuple[int, int, Recommendation | None]]:
+    """Sentence spans relative to the chunk: the ingest spans when present, else split here."""
+    if chunk.sentences:
+        return [(s.start - chunk.start, s.end - chunk.start, s.recommendation) for s in chunk.sentences]
+    spans, pos = [], 0
+    for match in _SENTENCE_END.finditer(chunk.text):
+        spans.append((pos, match.start(), None))
+        pos = match.end()
+    spans.append((pos, len(chunk.text), None))
+    return spans
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split a span before structural lines (bullets, table rows, headings); a wrapped line stays joined."""
+    out, pos = [], start
+    for match in _STRUCTURAL_BREAK.finditer(text, start, end):
+        out.append((pos, match.start()))
+        pos = match.end()
+    out.append((pos, end))
+    return out
+
+
+def _is_table_header(text: str, end: int) -> bool:
+    return _TABLE_RULE.match(text[end:].lstrip("\n")) is not None and text[:end].rstrip().endswith("|")
+
+
+def _clean_span(text: str, start: int, end: int) -> tuple[int, int, str | None] | None:
+    """Trim whitespace, bullet markers and abstract labels; None for headings, rules, fences, fragments."""
+    piece = text[start:end]
+    stripped = piece.strip()
+    if not stripped or stripped.startswith(_NOT_PROSE) or _TABLE_RULE.match(stripped) or "`" in stripped:
+        return None
+    is_label = strip_markup(stripped).endswith(":") and word_count(stripped) < LEAD_IN_MIN_WORDS
+    if is_label or _is_table_header(text, end):
+        return None  # a lead-in or a column header says nothing by itself
+    start += len(piece) - len(piece.lstrip())
+    end -= len(piece) - len(piece.rstrip())
+    marker = _LEADING_MARKER.match(text[start:end])
+    if marker:
+        start += marker.end()
+    label = _ABSTRACT_LABEL.match(text[start:end])
+    if label:
+        start += label.end()
+    if word_count(text[start:end]) < MIN_WORDS:
+        return None
+    return start, end, label.group("label").lower() if label else None
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A long sentence cut at semicolons/colons; short ones come back whole."""
+    if word_count(text[start:end]) <= MAX_WORDS:
+        return [(start, end)]
+    out, pos = [], start
+    for match in _CLAUSE_BREAK.finditer(text, start, end):
+        out.append((pos, match.start()))
+        pos = match.end()
+    out.append((pos, end))
+    return [(s, e) for s, e in out if word_count(text[s:e]) >= MIN_WORDS]
+
+
+def candidates_from_hits(hits: list[Hit]) -> list[Candidate]:
+    """Every usable sentence of ``hits`` in passage-rank order, duplicates of the same span dropped."""
+    out: list[Candidate] = []
+    seen: set[tuple[str, int, int]] = set()
+    for rank, hit in enumerate(hits):
+        chunk = hit.chunk
+        for rel_start, rel_end, ingest_rec in _raw_spans(chunk):
+            for line_start, line_end in _lines(chunk.text, max(rel_start, 0), min(rel_end, len(chunk.text))):
+                cleaned = _clean_span(chunk.text, line_start, line_end)
+                if cleaned is None:
+                    continue
+                for s, e in _clauses(chunk.text, cleaned[0], cleaned[1]):
+                    key = (chunk.doc_id, chunk.start + s, chunk.start + e)
+                    if key in seen:
+                        continue  # overlapping chunks of one document repeat sentences
+                    seen.add(key)
+                    text = chunk.text[s:e]
+                    rec = ingest_rec
+                    if rec is None and not chunk.sentences and hit.pool == "guideline":
+                        rec = recommendation_of(text)  # ingest did not parse this passage: read it here
+                    out.append(
+                        Candidate(
+                            text=text, start=chunk.start + s, end=chunk.start + e, chunk=chunk, doc=hit.doc,
+                            pool=hit.pool, hit_rank=rank, hit_score=hit.score, recommendation=rec,
+                            tokens=token_set(text), label=cleaned[2],
+                        )
+                    )
+    return out

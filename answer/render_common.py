@@ -1,0 +1,73 @@
+"""What every renderer shares: headings, facet titles, reference lines, markup-free statement text."""
+
+from __future__ import annotations
+
+from answer.leads import source_name, stance_phrase
+from answer.text import strip_markup
+from curbside.types import Answer, DocMeta, Reference, Statement
+
+FACET_TITLES = {
+    "mechanism": "Mechanism",
+    "efficacy": "Efficacy",
+    "safety": "Safety",
+    "dosing": "Dosing",
+    "monitoring": "Monitoring",
+    "other": "Other findings",
+}
+TIER_LABELS = {
+    "guideline": "guideline",
+    "systematic_review": "systematic review",
+    "randomized_trial": "randomized trial",
+    "observational": "observational study",
+    "narrative_review": "narrative review",
+    "consumer": "patient information",
+    "other": "other",
+}
+
+
+def display_text(statement: Statement) -> str:
+    """The extract as the reader sees it: markdown emphasis and table pipes removed, words unchanged."""
+    return strip_markup(statement.text)
+
+
+def references_by_number(answer: Answer) -> dict[int, Reference]:
+    return {ref.number: ref for ref in answer.references}
+
+
+def guideline_label(answer: Answer, statement: Statement) -> str:
+    """"ACR 2020 · recommendation against (Strong, High)" for a guideline statement."""
+    refs = references_by_number(answer)
+    first = refs.get(statement.citations[0].ref) if statement.citations else None
+    source = source_name(first.doc) if first is not None else "Guideline"
+    stance = stance_phrase(statement.recommendation)
+    return f"{source} · {stance}" if stance else source
+
+
+def identifiers(doc: DocMeta) -> list[str]:
+    out = []
+    if doc.doi:
+        out.append(f"doi:{doc.doi}")
+    if doc.pmid:
+        out.append(f"PMID {doc.pmid}")
+    return out
+
+
+def reference_parts(ref: Reference) -> list[str]:
+    """Title; organization or journal with year; identifiers; tier; passage location."""
+    doc = ref.doc
+    publisher = doc.organization or doc.journal
+    parts = [doc.title]
+    if publisher or doc.year:
+        parts.append(" ".join(str(p) for p in (publisher, doc.year) if p))
+    parts.extend(identifiers(doc))
+    parts.append(TIER_LABELS.get(doc.tier, doc.tier))
+    location = " › ".join(ref.section_path) if ref.section_path else ""
+    where = f"{location} " if location else ""
+    page = f"p. {ref.page}, " if ref.page is not None else ""
+    parts.append(f"{where}({page}characters {ref.start}-{ref.end})")
+    return parts
+
+
+def related_line(doc: DocMeta) -> str:
+    publisher = " ".join(str(p) for p in (doc.organization or doc.journal, doc.year) if p)
+    return f"{doc.title} ({publisher})" if publisher else doc.title

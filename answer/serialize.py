@@ -1,0 +1,104 @@
+"""The answer's JSON form (schema in answer.schema.json, versioned by SCHEMA_VERSION).
+
+``answer_from_dict(answer_to_dict(a)) == a`` holds exactly: tuples come back as tuples and
+every optional field keeps its None.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from curbside.types import (
+    SCHEMA_VERSION,
+    Answer,
+    Citation,
+    DocMeta,
+    Recommendation,
+    Reference,
+    ResearchFacet,
+    Statement,
+)
+
+SCHEMA_PATH = Path(__file__).with_name("answer.schema.json")
+
+
+class AnswerFormatError(ValueError):
+    """A JSON answer that does not follow the schema."""
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def answer_to_dict(answer: Answer) -> dict[str, Any]:
+    """Plain JSON-ready dict: lists for tuples, None kept as null."""
+    return _jsonable(asdict(answer))
+
+
+def _doc(d: dict[str, Any]) -> DocMeta:
+    return DocMeta(
+        **{
+            **d,
+            "publication_types": tuple(d.get("publication_types", ())),
+            "extra": tuple((str(k), str(v)) for k, v in d.get("extra", ())),
+        }
+    )
+
+
+def _rec(d: dict[str, Any] | None) -> Recommendation | None:
+    return None if d is None else Recommendation(**d)
+
+
+def _statement(d: dict[str, Any]) -> Statement:
+    return Statement(
+        text=d["text"],
+        citations=[Citation(**c) for c in d["citations"]],
+        facet=d.get("facet"),
+        recommendation=_rec(d.get("recommendation")),
+        lead=d.get("lead", ""),
+    )
+
+
+def _facet(d: dict[str, Any]) -> ResearchFacet:
+    return ResearchFacet(facet=d["facet"], statements=[_statement(s) for s in d["statements"]])
+
+
+def _reference(d: dict[str, Any]) -> Reference:
+    return Reference(**{**d, "doc": _doc(d["doc"]), "section_path": tuple(d["section_path"])})
+
+
+def answer_from_dict(d: dict[str, Any]) -> Answer:
+    """Rebuild an Answer; a missing or mistyped field raises AnswerFormatError naming it."""
+    version = d.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise AnswerFormatError(f"answer schema_version {version!r} is not the supported {SCHEMA_VERSION!r}")
+    try:
+        return Answer(
+            question=d["question"],
+            interpreted_as=d["interpreted_as"],
+            refused=d["refused"],
+            bottom_line=[_statement(s) for s in d["bottom_line"]],
+            guidelines=[_statement(s) for s in d["guidelines"]],
+            research=[_facet(f) for f in d["research"]],
+            evidence_note=[_statement(s) for s in d["evidence_note"]],
+            references=[_reference(r) for r in d["references"]],
+            possibly_related=[_doc(m) for m in d["possibly_related"]],
+            refusal_message=d.get("refusal_message"),
+            disclaimer=d.get("disclaimer", ""),
+            schema_version=version,
+        )
+    except KeyError as err:
+        raise AnswerFormatError(f"answer JSON lacks the field {err.args[0]!r}") from err
+    except TypeError as err:
+        raise AnswerFormatError(f"answer JSON has a malformed field: {err}") from err
+
+
+def load_schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))

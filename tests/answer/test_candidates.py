@@ -1,0 +1,79 @@
+"""Candidate sentences: exact offsets, markdown structure respected, abstract labels and bullets trimmed."""
+
+from __future__ import annotations
+
+from answer.candidates import candidates_from_hits
+from answer.recommendation_cues import recommendation_of
+from curbside.types import DocMeta, Sentence
+from tests.answer.answer_fixtures import make_hit
+
+GUIDE = DocMeta(doc_id="g:1", title="Gout", source="test", tier="guideline", organization="ACR", year=2020)
+TEXT = (
+    "# Flare management\n\n"
+    "| Parameter | Recommendation |\n|---|---|\n"
+    "| **Regimen** | 1.2 mg orally, then 0.6 mg one hour later |\n\n"
+    "- NSAIDs should be used at full anti-inflammatory doses.\n"
+    "Give oral rehydration salts after each loose stool\nfor children under five years.\n"
+)
+
+
+def _texts(cands):
+    return [c.text for c in cands]
+
+
+def test_offsets_are_exact_and_structure_is_skipped():
+    hit = make_hit(GUIDE, TEXT, 0, len(TEXT), 1.0)
+    cands = candidates_from_hits([hit])
+    for cand in cands:
+        assert TEXT[cand.start : cand.end] == cand.text
+    texts = _texts(cands)
+    assert not any(t.startswith(("#", "|---", "- ")) for t in texts)
+    assert "NSAIDs should be used at full anti-inflammatory doses." in texts
+    assert any("Regimen" in t for t in texts)
+
+
+def test_ingest_sentence_spans_keep_wrapped_lines_together():
+    start = TEXT.index("Give oral")
+    end = len(TEXT) - 1
+    hit = make_hit(GUIDE, TEXT, 0, len(TEXT), 1.0)
+    chunk = hit.chunk.__class__(**{**hit.chunk.__dict__, "sentences": (Sentence(start, end),)})
+    cands = candidates_from_hits([hit.__class__(**{**hit.__dict__, "chunk": chunk})])
+    assert _texts(cands) == [TEXT[start:end]]
+    assert "\n" in cands[0].text  # the wrapped line is one statement, not two fragments
+
+
+def test_structured_abstract_label_is_trimmed_and_recorded():
+    doc = DocMeta(doc_id="p:1", title="Trial", source="test", tier="randomized_trial")
+    text = "RESULTS: Pain fell by 20 points more than with placebo at 12 weeks."
+    cand = candidates_from_hits([make_hit(doc, text, 0, len(text), 1.0)])[0]
+    assert cand.text.startswith("Pain fell") and cand.label == "results"
+    assert text[cand.start : cand.end] == cand.text
+
+
+def test_the_same_span_from_overlapping_passages_is_one_candidate():
+    first = make_hit(GUIDE, TEXT, 0, len(TEXT), 1.0)
+    second = make_hit(GUIDE, TEXT, TEXT.index("- NSAIDs"), len(TEXT), 0.5)
+    texts = _texts(candidates_from_hits([first, second]))
+    assert texts.count("NSAIDs should be used at full anti-inflammatory doses.") == 1
+
+
+def test_recommendation_cues_read_direction_and_strength():
+    against = recommendation_of("Stem cell injections are strongly recommended against (Strong).")
+    assert against is not None and against.direction == "against" and against.strength == "Strong"
+    conditional = recommendation_of("Topical ice is conditionally recommended as an adjuvant (Conditional).")
+    assert conditional is not None and conditional.direction == "conditional"
+    assert recommendation_of("Gout is a common inflammatory arthritis.") is None
+
+
+def test_table_headers_labels_and_diagrams_are_not_statements_but_lead_ins_are():
+    text = (
+        "| Agent | Starting dose | Maximum dose |\n|---|---|---|\n"
+        "| Allopurinol | start at 100 mg daily or less |\n\n"
+        "**Inadequate response at 6 weeks:**\n\n"
+        "Obtain sputum Gram stain and culture in adults with CAP who:\n\n"
+        "--> YES --> urgent ERCP within 24 hours\n"
+    )
+    texts = _texts(candidates_from_hits([make_hit(GUIDE, text, 0, len(text), 1.0)]))
+    assert not any("Agent" in t or "Inadequate" in t or "ERCP" in t for t in texts)
+    assert "Obtain sputum Gram stain and culture in adults with CAP who:" in texts
+    assert any("Allopurinol" in t for t in texts)

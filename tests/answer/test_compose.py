@@ -1,0 +1,135 @@
+"""Composition rules on hand-made retrieval results: ordering, refusal, merging, conflicts, budget."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from answer.compose import compose
+from answer.references import all_statements
+from answer.verify import verify_answer
+from curbside.settings import AnswerSettings
+from curbside.types import FACET_ORDER, RetrievalResult
+from tests.answer.answer_fixtures import REVIEW_A, make_hit
+
+QUESTION = "What is the mechanism of action of knee stem cell injections?"
+
+
+def _tiers_cited(answer, statements):
+    refs = {r.number: r.doc.tier for r in answer.references}
+    return {refs[c.ref] for s in statements for c in s.citations}
+
+
+def test_seed_answer_is_guideline_first_and_faithful(seed_result, chunk_lookup):
+    answer = compose(QUESTION, seed_result, AnswerSettings())
+    assert not answer.refused
+    assert answer.guidelines and answer.research
+    assert _tiers_cited(answer, answer.guidelines) == {"guideline"}
+    assert "guideline" not in _tiers_cited(answer, [s for f in answer.research for s in f.statements])
+    assert answer.bottom_line[0].lead.startswith("The ACR/AF 2019 guideline")
+    assert verify_answer(answer, chunk_lookup) == []
+
+
+def test_research_facets_follow_clinical_order_and_the_asked_facet_is_shown(seed_result):
+    answer = compose(QUESTION, seed_result, AnswerSettings())
+    facets = [f.facet for f in answer.research]
+    assert facets == sorted(facets, key=FACET_ORDER.index)
+    assert "mechanism" in facets
+
+
+def test_guideline_against_and_research_benefit_make_an_evidence_note(seed_result):
+    answer = compose(QUESTION, seed_result, AnswerSettings())
+    assert len(answer.evidence_note) == 2
+    assert _tiers_cited(answer, answer.evidence_note[:1]) == {"guideline"}
+    assert "guideline" not in _tiers_cited(answer, answer.evidence_note[1:])
+
+
+def test_near_duplicates_from_two_reviews_merge_into_one_statement(seed_result):
+    answer = compose(QUESTION, seed_result, AnswerSettings())
+    improve = [s for s in all_statements(answer) if "slightly improve pain" in s.text]
+    assert improve, "the efficacy finding should be selected"
+    assert len({s.text for s in improve}) == 1
+    assert {c.doc_id for c in improve[0].citations} == {"pubmed:1001", "pubmed:1002"}
+
+
+def test_nothing_relevant_gives_a_refusal_without_clinical_statements(irrelevant_result):
+    answer = compose("Bridge apixaban before colonoscopy?", irrelevant_result, AnswerSettings())
+    assert answer.refused and answer.refusal_message
+    assert list(all_statements(answer)) == [] and answer.references == []
+    ids = [d.doc_id for d in answer.possibly_related]
+    assert 0 < len(ids) <= 3 and len(set(ids)) == len(ids)
+
+
+def test_no_guideline_section_when_guidelines_miss_the_floor(seed_result):
+    result = replace(seed_result, guideline_relevant=False)
+    answer = compose(QUESTION, result, AnswerSettings())
+    assert answer.guidelines == [] and answer.research
+    assert "guideline" not in _tiers_cited(answer, list(all_statements(answer)))
+
+
+def test_guideline_tier_passages_never_appear_as_research(seed_result):
+    stray = seed_result.guideline_hits[0]
+    result = replace(seed_result, research_hits=[replace(stray, pool="research")] + seed_result.research_hits)
+    answer = compose(QUESTION, result, AnswerSettings())
+    assert "guideline" not in _tiers_cited(answer, [s for f in answer.research for s in f.statements])
+
+
+def test_word_budget_caps_the_sections(seed_result):
+    small = compose(QUESTION, seed_result, AnswerSettings(max_words=30))
+    full = compose(QUESTION, seed_result, AnswerSettings())
+    sections = small.guidelines + [x for f in small.research for x in f.statements]
+    count = sum(len(s.text.split()) for s in sections)
+    assert count <= 30 + max(len(s.text.split()) for s in small.guidelines)  # the first statement always fits
+    assert len(list(all_statements(small))) < len(list(all_statements(full)))
+
+
+def test_same_input_gives_the_same_answer(seed_result):
+    settings = AnswerSettings()
+    assert compose(QUESTION, seed_result, settings) == compose(QUESTION, seed_result, settings)
+
+
+def test_references_are_numbered_in_reading_order(seed_result):
+    answer = compose(QUESTION, seed_result, AnswerSettings())
+    first_seen = []
+    for statement in all_statements(answer):
+        for citation in statement.citations:
+            if citation.ref not in first_seen:
+                first_seen.append(citation.ref)
+    assert first_seen == list(range(1, len(answer.references) + 1))
+
+
+def test_embedding_similarity_reorders_candidates(seed_result):
+    """An embedder that favours one sentence brings it into the answer."""
+    import numpy as np
+
+    def embed(texts: list[str]) -> np.ndarray:
+        rows = [[1.0, 0.0] if ("paracrine" in t or t.startswith("mechanism")) else [0.0, 1.0] for t in texts]
+        return np.asarray(rows, dtype=np.float32)
+
+    @dataclass(frozen=True)
+    class RerankSettings(AnswerSettings):
+        embed_rerank: bool = True
+
+    research_only = replace(seed_result, guideline_relevant=False, facet=None)
+    plain = compose(QUESTION, research_only, AnswerSettings(), embed=embed)  # re-rank off by default
+    embedded = compose(QUESTION, research_only, RerankSettings(), embed=embed)
+    first = [s.text for f in embedded.research for s in f.statements]
+    assert any("paracrine" in t for t in first)
+    plain_top = plain.bottom_line[0].text
+    assert "paracrine" not in plain_top
+
+
+def test_clause_trimmed_statement_stays_verbatim(chunk_lookup):
+    long_sentence = (
+        "In adults with knee osteoarthritis the injections improved pain scores at six months "
+        + "in most trials; "
+        + "the effect was small and uncertain because trials were few and small and at high risk of bias "
+        + "in several domains including blinding, allocation concealment and selective outcome reporting "
+        + "across all the centres that took part."
+    )
+    doc = replace(REVIEW_A, doc_id="pubmed:2001")
+    hit = make_hit(doc, long_sentence, 0, len(long_sentence), 0.9)
+    result = RetrievalResult("knee injections pain", [], [hit], False, True)
+    answer = compose("knee injections pain", result, AnswerSettings())
+    texts = [s.text for s in all_statements(answer)]
+    assert texts and all(len(t.split()) <= 45 for t in texts)
+    assert verify_answer(answer, {hit.chunk.chunk_id: hit.chunk}.get) == []

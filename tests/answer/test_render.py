@@ -1,0 +1,138 @@
+"""Renderers without snapshots: structure, escaping of corpus text, citation numbering, JSON round trip."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from html.parser import HTMLParser
+
+import jsonschema
+import pytest
+
+from answer.compose import compose
+from answer.render import (
+    AnswerFormatError,
+    answer_from_dict,
+    answer_to_dict,
+    load_schema,
+    render_html,
+    render_json,
+    render_text,
+)
+from curbside.settings import AnswerSettings
+
+QUESTION = "What is the mechanism of action of knee stem cell injections? <b>now</b>"
+
+
+@pytest.fixture
+def answer(seed_result):
+    return compose(QUESTION, seed_result, AnswerSettings())
+
+
+@pytest.fixture
+def refusal(irrelevant_result):
+    return compose("Bridging before colonoscopy?", irrelevant_result, AnswerSettings())
+
+
+def _heading_positions(text: str, headings: list[str]) -> list[int]:
+    return [text.index(h) for h in headings]
+
+
+def test_text_has_sections_in_page_order(answer):
+    text = render_text(answer)
+    headings = ["## Bottom line", "## From the Guidelines", "## From the Research", "## Evidence note",
+                "## References"]
+    positions = _heading_positions(text, headings)
+    assert positions == sorted(positions)
+    facet_titles = re.findall(r"^### (.+)$", text, flags=re.M)
+    assert facet_titles and facet_titles[0] == "Mechanism"
+
+
+def test_text_citation_markers_match_the_reference_list(answer):
+    text = render_text(answer)
+    body, refs = text.split("## References")
+    cited = {int(n) for n in re.findall(r"\[(\d+)\]", body)}
+    listed = {int(n) for n in re.findall(r"^(\d+)\. ", refs, flags=re.M)}
+    assert cited == listed == set(range(1, len(answer.references) + 1))
+
+
+def test_text_refusal_lists_possibly_related_and_no_sections(refusal):
+    text = render_text(refusal)
+    assert "No evidence found" in text and "Possibly related:" in text
+    assert "From the Guidelines" not in text and "[1]" not in text
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.cites: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        if tag == "a" and dict(attrs).get("class") == "cite":
+            self.cites.append(dict(attrs))
+
+
+def test_html_escapes_corpus_text_and_the_question(answer):
+    html = render_html(answer)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<b>now</b>" not in html
+    collector = _Collector()
+    collector.feed(html)
+    assert "script" not in collector.tags and "b" not in collector.tags
+
+
+def test_html_citations_carry_the_passage_span(answer, chunk_lookup):
+    collector = _Collector()
+    collector.feed(render_html(answer))
+    assert collector.cites
+    for attrs in collector.cites:
+        chunk = chunk_lookup(attrs["data-chunk-id"])
+        assert chunk is not None
+        start, end = int(attrs["data-start"]), int(attrs["data-end"])
+        assert chunk.start <= start < end <= chunk.end
+        assert attrs["href"] == f"#ref-{attrs['data-ref']}"
+
+
+def test_html_section_order(answer):
+    html = render_html(answer)
+    order = [html.index(f'class="{c}"') for c in ("bottom-line", "guidelines", "research", "evidence-note")]
+    assert order == sorted(order)
+
+
+def test_json_round_trips_exactly(answer, refusal):
+    for item in (answer, refusal):
+        data = json.loads(render_json(item))
+        assert answer_from_dict(data) == item
+
+
+def test_json_validates_against_the_schema(answer, refusal):
+    schema = load_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    for item in (answer, refusal):
+        jsonschema.validate(answer_to_dict(item), schema)
+
+
+def test_schema_rejects_a_statement_without_citations(answer):
+    data = answer_to_dict(answer)
+    data["guidelines"][0]["citations"] = []
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, load_schema())
+
+
+def test_from_dict_names_the_missing_field_and_wrong_version(answer):
+    data = answer_to_dict(answer)
+    del data["references"]
+    with pytest.raises(AnswerFormatError, match="references"):
+        answer_from_dict(data)
+    with pytest.raises(AnswerFormatError, match="schema_version"):
+        answer_from_dict({**answer_to_dict(answer), "schema_version": "0.1"})
+
+
+def test_markup_is_removed_for_display_but_kept_in_the_statement(answer):
+    statement = replace(answer.guidelines[0], text="**Low-dose colchicine** is strongly recommended")
+    shown = render_text(replace(answer, guidelines=[statement]))
+    assert "Low-dose colchicine is strongly recommended" in shown
+    assert statement.text.startswith("**")
