@@ -74,7 +74,7 @@ def _sentence_units(
     counts = [len(t) for t in enc.encode_ordinary_batch(texts)] if texts else []
     detect = doc.meta.tier == "guideline"
     for (start, end), sentence, tokens in zip(spans, texts, counts, strict=True):
-        rec = detect_recommendation(sentence, uspstf_grade) if detect else None
+        rec = detect_recommendation(sentence, uspstf_grade, doc.meta.organization) if detect else None
         if tokens <= budget:
             units.append((start, end, tokens, rec))
             continue

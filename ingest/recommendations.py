@@ -1,10 +1,14 @@
 """Recommendation direction and strength, in the source's own grading scheme.
 
-Recognised schemes: GRADE ("Strong, High", "Conditional, Low", "Weak recommendation ..."),
-KDIGO-style GRADE codes ("Grade 1A", "Grade 2C"), ACC/AHA class of recommendation with level
-of evidence ("Class IIa, LOE B-R", "COR 2b, LOE C-LD", "Class III: Harm"), ADA evidence grades
-("Grade A"), USPSTF letter grades (from the record's metadata) and ACR wording ("strongly
-recommend against", "conditionally recommend"). Direction comes from the wording.
+A sentence states a recommendation when it carries a grading marker (GRADE "Strong, High",
+"Grade 1A"; ACC/AHA "Class IIa, LOE B-R"; a letter grade "(Grade A)"; USPSTF letter grades from
+the record's metadata) or when a recommending verb phrase is its predicate ("recommends",
+"strongly recommends against", "is not recommended", "we suggest"). Direction comes from that
+verb phrase, never from words elsewhere in the sentence ("... to avoid flares" does not make a
+recommendation one against). Sentences that only mention a recommendation ("the reason for its
+recommendation against X", "makes no recommendations for Y") and Markdown headings are not
+recommendations. Scheme names come from the document's organization (see
+:mod:`ingest.recommendation_schemes`).
 """
 
 from __future__ import annotations
@@ -12,95 +16,56 @@ from __future__ import annotations
 import re
 
 from curbside.types import Recommendation
-
-_ROMAN = {"1": "I", "2a": "IIa", "2b": "IIb", "3": "III", "2": "II"}
-
-_ACC_AHA = re.compile(
-    r"\b(?:Class|COR)\s*:?\s*(?P<cls>III|IIb|IIa|II|I|3|2b|2a|2|1)\b"
-    r"(?P<qual>\s*[:(,-]?\s*(?:Harm|No Benefit)\)?)?"
-    r"(?:[^()\n]{0,12}?(?:LOE|Level of Evidence|Level)\s*:?\s*(?P<loe>[ABC](?:-(?:R|NR|LD|EO))?))?",
-    re.IGNORECASE,
+from ingest.recommendation_schemes import (
+    Marker,
+    class_marker,
+    grade_marker,
+    letter_marker,
+    scheme_for_organization,
 )
-_GRADE_WORDS = re.compile(
-    r"\((?P<strength>Strong|Conditional|Weak)(?:\s+recommendation)?\s*[,;]\s*"
-    r"(?P<quality>High|Moderate|Low|Very low)(?:[- ](?:quality|certainty)(?: of evidence| evidence)?)?"
-    r"[^)]{0,20}\)",
-    re.IGNORECASE,
-)
-_GRADE_BARE = re.compile(r"\((?P<strength>Strong|Conditional|Weak)(?: recommendation)?\)", re.IGNORECASE)
-_GRADE_CODE = re.compile(r"\bGrade\s+(?P<code>[12][A-D])\b")
-_LETTER_GRADE = re.compile(r"\(\s*Grade\s+(?P<letter>[A-E])\s*\)")
+
+_HEADING = re.compile(r"^\s*#{1,6}\s")
 _NOT_GRADED = re.compile(r"\((?:Not Graded|Ungraded|Practice Point|Good Practice Statement)\)", re.IGNORECASE)
-
-_AGAINST = re.compile(
-    r"\b(recommends? against|recommended against|not recommended|should not|should NOT|do not|"
-    r"is not indicated|are not indicated|avoid|contraindicated|recommend not|suggest not|"
-    r"suggests? against|no benefit|harm)\b",
-    re.IGNORECASE,
+_NOT = r"(?:not|NOT)"
+# An imperative opens the sentence, or follows a label such as "**Recommendation:**".
+_IMPERATIVE_START = r"(?:^|:)[\W_]*"
+_ADVERB = r"(?:(?:strongly|conditionally|weakly|routinely|generally|also|likewise|now)\s+)*"
+# Recommending verb phrases, one named group per direction; at one position the longest wins.
+_VERB_PHRASE = re.compile(
+    rf"(?P<insufficient>\binsufficient evidence\b|\bevidence is insufficient\b|"
+    rf"\bno recommendation (?:can be|is|was) made\b|\bcannot be determined\b)"
+    rf"|(?P<against>\b{_ADVERB}(?:recommends?|recommended|suggests?|advises?)[\s*_]+(?:against|{_NOT}\b)"
+    rf"|\b(?:is|are|was|were)\s+{_NOT}\s+{_ADVERB}(?:recommended|suggested|advised|indicated)\b"
+    rf"|\b{_NOT}\s+{_ADVERB}recommended\b"
+    rf"|\b(?:do|does|did)\s+{_NOT}\s+{_ADVERB}(?:recommend|suggest|advise)\b"
+    rf"|\b(?:should|must)\s+{_NOT}\b|\bshould\s+never\b|\b(?:is|are)\s+contraindicated\b"
+    rf"|{_IMPERATIVE_START}(?:avoid|do not|don't|never)\b)"
+    rf"|(?P<conditional>\b(?:conditionally|weakly)\s+recommend(?:s|ed)?\b"
+    rf"|\b(?:we|panel|guideline|committee|group)\s+{_ADVERB}suggests?\b(?![\s*_]+(?:against|not)\b)"
+    rf"|\b(?:may|might|could)\s+be\s+(?:considered|reasonable|offered)\b)"
+    rf"|(?P<for>\b{_ADVERB}recommend(?:s|ed)?\b|\bis\s+(?:indicated|preferred|reasonable)\b"
+    rf"|\bare\s+(?:indicated|preferred|reasonable)\b|\bshould\s+(?:be\s+)?\w+)",
+    re.IGNORECASE | re.MULTILINE,
 )
-_CONDITIONAL = re.compile(
-    r"\b(conditional(?:ly)?|suggests?|may be considered|might be considered|may be reasonable|weak)\b",
-    re.IGNORECASE,
-)
-_INSUFFICIENT = re.compile(r"\b(insufficient evidence|evidence is insufficient|cannot be determined)\b", re.I)
-_DIRECTIVE = re.compile(
-    r"\b(recommends?|recommended|should|is reasonable|are reasonable|is indicated|are indicated|"
-    r"suggests?|may be considered|is preferred|are preferred)\b",
-    re.IGNORECASE,
-)
+# A plain sentence (no grading marker) must use the verb "recommend" or "suggest" itself.
+_RECOMMENDING_VERB = re.compile(r"\b(?:recommend(?:s|ed)?|suggests?)\b", re.IGNORECASE)
+_IMPERATIVE = re.compile(rf"{_IMPERATIVE_START}(?:avoid|do not|don't|never)\b", re.IGNORECASE | re.MULTILINE)
+_STRONG_WORDING = re.compile(r"\b(strongly|conditionally)\s+recommend(?:s|ed)?\b", re.IGNORECASE)
 
 
-def _direction(sentence: str, default: str = "for") -> str:
-    if _INSUFFICIENT.search(sentence):
-        return "insufficient"
-    if _AGAINST.search(sentence):
-        return "against"
-    if _CONDITIONAL.search(sentence):
-        return "conditional"
-    return default
+def verb_phrase_direction(sentence: str) -> str | None:
+    """The direction of the first recommending verb phrase in the sentence, or None."""
+    match = _VERB_PHRASE.search(sentence)
+    return match.lastgroup if match else None
 
 
-def _acc_aha(sentence: str) -> Recommendation | None:
-    match = _ACC_AHA.search(sentence)
-    if not match:
-        return None
-    cls = match.group("cls")
-    cls = _ROMAN.get(cls.lower(), cls)
-    qual = (match.group("qual") or "").strip(" :(,-)")
-    loe = match.group("loe")
-    strength = (
-        f"Class {cls}" + (f": {qual.title()}" if qual else "") + (f" (LOE {loe.upper()})" if loe else "")
-    )
-    if cls == "III":
-        direction = "against"
-    elif cls == "IIb":
-        direction = "conditional"
-    else:
-        direction = _direction(sentence) if _AGAINST.search(sentence) else "for"
-    return Recommendation(direction=direction, strength=strength, scheme="ACC/AHA")
-
-
-def _grade(sentence: str) -> Recommendation | None:
-    match = _GRADE_WORDS.search(sentence)
-    if match:
-        strength_word = match.group("strength").title()
-        quality = match.group("quality").capitalize()
-        default = "conditional" if strength_word in ("Conditional", "Weak") else "for"
-        direction = "against" if _AGAINST.search(sentence) else default
-        return Recommendation(direction=direction, strength=f"{strength_word}, {quality}", scheme="GRADE")
-    match = _GRADE_BARE.search(sentence)
-    if match:
-        strength_word = match.group("strength").title()
-        default = "conditional" if strength_word in ("Conditional", "Weak") else "for"
-        direction = "against" if _AGAINST.search(sentence) else default
-        return Recommendation(direction=direction, strength=strength_word, scheme="GRADE")
-    match = _GRADE_CODE.search(sentence)
-    if match:
-        code = match.group("code")
-        default = "for" if code.startswith("1") else "conditional"
-        direction = "against" if _AGAINST.search(sentence) else default
-        return Recommendation(direction=direction, strength=f"Grade {code}", scheme="GRADE")
-    return None
+def _from_marker(marker: Marker, sentence: str) -> Recommendation:
+    stated = verb_phrase_direction(sentence)
+    if not marker.implies_direction:
+        return Recommendation(direction=stated or "for", strength=marker.strength, scheme=marker.scheme)
+    # The marker's class decides for ACC/AHA III/IIb; otherwise an "against" phrase turns it around.
+    direction = "against" if stated == "against" and marker.direction != "against" else marker.direction
+    return Recommendation(direction=direction, strength=marker.strength, scheme=marker.scheme)
 
 
 def uspstf_recommendation(grade: str, sentence: str = "") -> Recommendation:
@@ -108,40 +73,48 @@ def uspstf_recommendation(grade: str, sentence: str = "") -> Recommendation:
     letter = grade.strip().upper()
     direction = {"A": "for", "B": "for", "C": "conditional", "D": "against", "I": "insufficient"}.get(letter)
     if direction is None:
-        direction = _direction(sentence)
+        direction = verb_phrase_direction(sentence) or "for"
     return Recommendation(direction=direction, strength=f"Grade {letter}", scheme="USPSTF")
 
 
-def detect_recommendation(sentence: str, uspstf_grade: str | None = None) -> Recommendation | None:
+def detect_recommendation(
+    sentence: str, uspstf_grade: str | None = None, organization: str | None = None
+) -> Recommendation | None:
     """The recommendation a guideline sentence states, or None when it states none.
 
     ``uspstf_grade`` is the record's letter grade for USPSTF statements: their sentences carry no
     grade of their own, so a sentence that recommends (or finds evidence insufficient) gets it.
+    ``organization`` (the document's issuing body) names the scheme of wording-only strengths.
     """
+    if _HEADING.match(sentence):
+        return None  # a heading titles recommendations; it does not state one
     if uspstf_grade:
-        if re.search(r"\b(recommends?|recommendation|insufficient|concludes)\b", sentence, re.IGNORECASE):
+        if re.search(r"\b(recommends?|recommended|insufficient|concludes)\b", sentence, re.IGNORECASE):
             return uspstf_recommendation(uspstf_grade, sentence)
         return None
-    for detector in (_acc_aha, _grade):
-        found = detector(sentence)
-        if found:
-            return found
-    letter = _LETTER_GRADE.search(sentence)
-    if letter:
-        return Recommendation(
-            direction=_direction(sentence), strength=f"Grade {letter.group('letter')}", scheme="ADA"
-        )
+    marker = class_marker(sentence, organization) or grade_marker(sentence)
+    marker = marker or letter_marker(sentence, organization)
+    if marker:
+        return _from_marker(marker, sentence)
+    direction = verb_phrase_direction(sentence)
     if _NOT_GRADED.search(sentence):
-        return Recommendation(direction=_direction(sentence), strength="Not graded", scheme=None)
-    if re.search(r"\b(strongly|conditionally)\s+recommends?", sentence, re.IGNORECASE):
-        strong = re.search(r"\bstrongly\b", sentence, re.IGNORECASE) is not None
-        default = "for" if strong else "conditional"
-        direction = "against" if _AGAINST.search(sentence) else default
+        return Recommendation(direction=direction or "for", strength="Not graded", scheme=None)
+    if direction is None:
+        return None
+    # Without a marker, only the recommending verb itself, an imperative ("Avoid ...") or a finding
+    # of insufficient evidence about recommending makes the sentence a recommendation.
+    if not (
+        _RECOMMENDING_VERB.search(sentence)
+        or _IMPERATIVE.search(sentence)
+        or (direction == "insufficient" and re.search(r"\brecommend", sentence, re.IGNORECASE))
+    ):
+        return None
+    wording = _STRONG_WORDING.search(sentence)
+    if wording:
+        strong = wording.group(1).lower() == "strongly"
         return Recommendation(
-            direction=direction, strength="Strong" if strong else "Conditional", scheme="ACR"
+            direction=direction,
+            strength="Strong" if strong else "Conditional",
+            scheme=scheme_for_organization(organization),
         )
-    if _INSUFFICIENT.search(sentence) and re.search(r"\brecommend", sentence, re.IGNORECASE):
-        return Recommendation(direction="insufficient")
-    if re.search(r"\b(recommends?|recommended)\b", sentence, re.IGNORECASE) and _DIRECTIVE.search(sentence):
-        return Recommendation(direction=_direction(sentence))
-    return None
+    return Recommendation(direction=direction)

@@ -43,7 +43,8 @@ def test_token_budget_and_overlap() -> None:
 
 
 def test_over_long_sentence_is_cut_to_fit() -> None:
-    text = "a" * 3000 + " " + " ".join(["word"] * 500)
+    # Distinct words: identical pieces of one section would be kept once (see the chunker).
+    text = "a" * 3000 + " " + " ".join(f"word{i}" for i in range(500))
     doc = Document(DocMeta("t:giant", "t", "user", "other"), text)
     chunks = chunk_document(doc, ChunkingSettings(max_tokens=50))
     assert all(len(ENC.encode_ordinary(c.text)) <= 50 for c in chunks)
@@ -88,3 +89,29 @@ def test_research_text_gets_no_recommendations_and_unsectioned_doc_is_one_sectio
     chunks = chunk_document(doc, ChunkingSettings())
     assert len(chunks) == 1 and chunks[0].section_path == () and chunks[0].recommendation is None
     assert chunks[0].tier == "randomized_trial"
+
+
+def test_guideline_sentences_get_the_organizations_scheme_and_headings_get_none() -> None:
+    text = (
+        "## The AAOS strongly recommends exercise\n\n"
+        "The AAOS guideline strongly recommends supervised exercise for knee osteoarthritis. "
+        "The panel gave cost as a reason for its recommendation against stem cell injections.\n"
+    )
+    meta = DocMeta(
+        "t:aaos", "t", "user", "guideline", organization="American Academy of Orthopaedic Surgeons"
+    )
+    doc = Document(meta=meta, text=text)
+    sentences = {
+        doc.text[s.start : s.end]: s.recommendation
+        for c in chunk_document(doc, ChunkingSettings())
+        for s in c.sentences
+    }
+    assert sentences["## The AAOS strongly recommends exercise"] is None
+    stated = sentences["The AAOS guideline strongly recommends supervised exercise for knee osteoarthritis."]
+    assert stated is not None and (stated.direction, stated.strength, stated.scheme) == (
+        "for",
+        "Strong",
+        "AAOS",
+    )
+    reason = "The panel gave cost as a reason for its recommendation against stem cell injections."
+    assert sentences[reason] is None

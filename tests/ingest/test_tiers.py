@@ -36,3 +36,27 @@ def test_metadata_wins_over_text() -> None:
 )
 def test_text_rules(title: str, text: str, tier: str) -> None:
     assert tier_from_text(title, text) == tier
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        ("Thirty patients were randomly divided into two groups.", "randomized_trial"),
+        ("A total of 77 patients were assigned randomly into three dietary groups.", "randomized_trial"),
+        ("Group 1 received placebo, group 2 ibuprofen.", "randomized_trial"),
+        ("A prospective two-period crossover study in 12 volunteers.", "randomized_trial"),
+        ("The records of 465 patients attending a macular clinic were scrutinised.", "observational"),
+        ("Longitudinal data were used to model associations in 964 adolescents.", "observational"),
+        ("This study included 438 shunt procedures in 412 patients.", "observational"),
+        ("Thirty-two rats underwent gastrectomy in 40 cases.", "other"),
+    ],
+)
+def test_text_rules_for_designs_described_without_the_usual_words(text: str, tier: str) -> None:
+    assert tier_from_text("", text) == tier
+
+
+def test_a_call_for_randomized_trials_does_not_make_a_study_one() -> None:
+    text = "We reviewed 300 patients retrospectively. Randomized controlled trials are needed to confirm."
+    assert tier_from_text("", text) == "observational"
+    text = "Outcomes of 50 patients. Further randomized trials in larger groups are warranted."
+    assert tier_from_text("", text) == "observational"
