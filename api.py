@@ -6,7 +6,6 @@ in the background); ``serve(settings, host, port, workers)`` runs it, on loopbac
 
 import logging
 import threading
-import time
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -24,7 +23,9 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import Field, create_model
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api_engine import EngineHolder, EngineNotReady, answer_json, document_json, passage_json
+from api_docs import install_docs
+from api_engine import EngineHolder, EngineNotReady, answer_json, ask_or_refuse, document_json, passage_json
+from api_jobs import JOB_STALE_S, run_reindex_job
 from api_models import (
     ID_PATTERN,
     AskRequest,
@@ -47,9 +48,6 @@ log = logging.getLogger("curbside.api")
 
 WEB_DIR = Path(__file__).resolve().parent / "web"
 DB_FILENAME = "conversations.sqlite"
-# A job's thread touches its row this often; a row silent for much longer belongs to a dead process.
-JOB_HEARTBEAT_S = 30.0
-JOB_STALE_S = 300.0
 
 bearer = HTTPBearer(auto_error=False, description="Admin token (the server's CURBSIDE_ADMIN_TOKEN).")
 
@@ -90,7 +88,10 @@ def create_app(settings: Settings, engine: object | None = None,
         version="1",
         summary="Answers clinical questions and follow-ups with passages cited from guidelines and research.",
         lifespan=lifespan,
+        docs_url=None,  # the default /docs loads Swagger UI from a CDN; install_docs serves it locally
+        redoc_url=None,
     )
+    install_docs(app)
     app.state.holder = holder
     app.state.store = store
     app.middleware("http")(log_and_harden)
@@ -177,10 +178,11 @@ def create_app(settings: Settings, engine: object | None = None,
         engine = holder.get()
         if limits.log_questions:
             log.info("question id=%s text=%r", request_id_of(request), body.question)
-        # A new conversation gets its id only once it has an answer, so failed asks leave no rows.
+        # A new conversation gets its id only once it has an answer (a refusal counts), so requests
+        # rejected before this point leave no rows.
         conversation = stored.to_conversation() if stored is not None else Conversation(conversation_id="")
         n_before = len(conversation.turns)
-        answer = engine.ask(body.question, conversation)
+        answer = ask_or_refuse(engine, body.question, conversation, request_id_of(request))
         payload = answer_json(answer)
         turn = conversation.turns[-1] if len(conversation.turns) > n_before else Turn(
             question=body.question, rewritten=answer.interpreted_as, refused=answer.refused)
@@ -257,7 +259,7 @@ def create_app(settings: Settings, engine: object | None = None,
         if store.running_job("reindex") is not None:
             raise HTTPException(409, "a re-index job is already running")
         job_id = store.create_job("reindex")
-        threading.Thread(target=_run_reindex, args=(engine, holder, store, job_id, body), daemon=True,
+        threading.Thread(target=run_reindex_job, args=(engine, holder, store, job_id, body), daemon=True,
                          name=f"reindex-{job_id}").start()
         return store.get_job(job_id)
 
@@ -270,33 +272,6 @@ def create_app(settings: Settings, engine: object | None = None,
         return job
 
     return app
-
-
-def _run_reindex(engine: Any, holder: EngineHolder, store: Store, job_id: str, body: ReindexRequest) -> None:
-    """Run one re-index job, keeping its row alive and recording progress, outcome and new version."""
-    done = threading.Event()
-
-    def heartbeat() -> None:
-        while not done.wait(JOB_HEARTBEAT_S):
-            store.update_job(job_id)
-
-    threading.Thread(target=heartbeat, daemon=True).start()
-    store.update_job(job_id, state="running", message=f"re-indexing {len(body.sources)} source(s)")
-    started = time.monotonic()
-    try:
-        kwargs: dict[str, Any] = {
-            "progress_callback": lambda line: store.update_job(job_id, message=str(line))}
-        if body.format is not None:
-            kwargs["fmt"] = body.format
-        summary = engine.reindex(list(body.sources), **kwargs)
-        holder.note_swapped()  # the engine already swapped itself in; other workers follow the link
-        store.update_job(job_id, state="done", summary=str(summary), index_version=str(engine.index.version),
-                         message=f"finished in {time.monotonic() - started:.1f}s")
-    except Exception as exc:
-        log.exception("re-index job %s failed", job_id)
-        store.update_job(job_id, state="failed", error=f"{type(exc).__name__}: {exc}")
-    finally:
-        done.set()
 
 
 from api_serve import app_from_environment, serve  # noqa: E402  (re-exported: `curbside serve` imports these)

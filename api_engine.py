@@ -128,6 +128,27 @@ def _link_target(link: Path) -> str | None:
         return None
 
 
+ENGINE_FAILURE_MESSAGE = (
+    "Curbside could not process this question (request id {request_id}). Try rephrasing it; "
+    "if it keeps happening, give the request id to the people who run this server."
+)
+
+
+def ask_or_refuse(engine: Any, question: str, conversation: Any, request_id: str) -> Answer:
+    """``engine.ask``, with any failure turned into a refusal that names the request id.
+
+    A question that trips a bug in retrieval or composition is still user input: the clinician gets a
+    clear refusal (as for a question nothing answers), and the server log gets the traceback.
+    """
+    try:
+        return engine.ask(question, conversation)
+    except Exception:
+        log.exception("answering failed id=%s question_chars=%d", request_id, len(question))
+        return Answer(question=question, interpreted_as=question, refused=True,
+                      refusal_message=ENGINE_FAILURE_MESSAGE.format(request_id=request_id),
+                      disclaimer="No answer was produced.")
+
+
 # -- serialisation ------------------------------------------------------------------------------
 
 def answer_json(answer: Answer) -> dict[str, Any]:

@@ -6,6 +6,7 @@ Limits that depend on settings (question length, number of turns) are checked in
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -23,6 +24,15 @@ def _refuse_unencodable(value: str) -> str:
     return value
 
 
+# Spaces, line breaks, control and format characters (zero-width space, direction marks, BOM) show
+# nothing on screen: a question made only of them is blank, though str.strip() keeps some of them.
+_INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf"})
+
+
+def is_blank(value: str) -> bool:
+    return all(ch.isspace() or unicodedata.category(ch) in _INVISIBLE_CATEGORIES for ch in value)
+
+
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -35,7 +45,7 @@ class AskRequest(BaseModel):
     @classmethod
     def _question_has_words(cls, value: str) -> str:
         _refuse_unencodable(value)
-        if not value.strip():
+        if is_blank(value):
             raise ValueError("question is blank")
         return value
 
