@@ -87,7 +87,8 @@ def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="curbside",
-        description="Answers clinical questions and follow-ups with passages cited from guidelines and research.",
+        description="Answers clinical questions and follow-ups with passages cited from guidelines "
+        "and research.",
     )
     parser.add_argument("--home", type=Path, help="data directory for indexes, caches and conversations "
                         "(default: $CURBSIDE_HOME or ~/.local/share/curbside)")

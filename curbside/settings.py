@@ -70,6 +70,8 @@ class AnswerSettings:
     max_guideline_statements: int = 4
     max_research_statements: int = 6
     max_possibly_related: int = 3
+    # Embedding re-rank of candidate sentences: measured to cost about one retrieval's time for little gain.
+    embed_rerank: bool = False
 
 
 @dataclass(frozen=True)
