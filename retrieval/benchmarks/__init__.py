@@ -1,0 +1,2 @@
+"""Evaluation datasets and index building for the retrieval benchmarks (used by eval.retrieval_eval and
+bench)."""

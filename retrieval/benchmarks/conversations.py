@@ -1,0 +1,160 @@
+"""Running the follow-up conversations three ways and fitting the relevance floor on them.
+
+Modes: ``alone`` searches the follow-up text as typed, ``naive`` searches all earlier questions concatenated
+with it, ``rewrite`` uses Curbside's conversation-aware rewriting.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from curbside.types import Conversation, Turn
+from retrieval.benchmarks.metrics import distinct
+from retrieval.retriever import Retriever
+
+MODES: tuple[str, ...] = ("alone", "naive", "rewrite")
+# Documents a turn "cites" for the next one: the answer shows its best few guideline documents.
+CITED_PER_TURN = 3
+
+
+@dataclass(frozen=True)
+class GoldTurn:
+    qid: str
+    conversation_id: str
+    position: int  # 0 for the first turn
+    question: str
+    answerable: bool
+    gold_docs: frozenset[str]
+    facet: str
+
+
+@dataclass
+class TurnOutcome:
+    turn: GoldTurn
+    query: str
+    ranked_docs: list[str]
+    best_dense: float  # guideline pool
+    coverage: float  # guideline pool
+    topic_shift: bool = False
+    missing: list[str] = field(default_factory=list)
+
+
+def load_conversations(path: Path) -> list[list[GoldTurn]]:
+    conversations = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+            conversations.append(
+                [
+                    GoldTurn(
+                        qid=f"{rec['id']}-t{i + 1}",
+                        conversation_id=rec["id"],
+                        position=i,
+                        question=t["question"],
+                        answerable=bool(t["answerable"]),
+                        gold_docs=frozenset(g["doc"] for g in t["gold"]),
+                        facet=t["facet"],
+                    )
+                    for i, t in enumerate(rec["turns"])
+                ]
+            )
+        except (KeyError, TypeError, json.JSONDecodeError) as err:
+            raise ValueError(f"{path} line {number}: bad conversation record ({err!r})") from err
+    return conversations
+
+
+def run_conversation(retriever: Retriever, turns: Sequence[GoldTurn], mode: str) -> list[TurnOutcome]:
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    conversation = Conversation(turns[0].conversation_id)
+    outcomes = []
+    for turn in turns:
+        if mode == "rewrite":
+            trace = retriever.trace(turn.question, conversation)
+        elif mode == "naive":
+            history = " ".join(t.question for t in turns[: turn.position + 1])
+            trace = retriever.trace(history)
+        else:
+            trace = retriever.trace(turn.question)
+        result = trace.result
+        docs = distinct([h.doc.doc_id for h in result.guideline_hits + result.research_hits])
+        signals = trace.signals["guideline"]
+        outcomes.append(
+            TurnOutcome(
+                turn,
+                result.query,
+                docs,
+                signals.best_dense,
+                signals.coverage,
+                trace.rewritten.topic_shift,
+                signals.missing_terms,
+            )
+        )
+        conversation.turns.append(
+            Turn(
+                turn.question,
+                result.query,
+                distinct([h.doc.doc_id for h in result.guideline_hits])[:CITED_PER_TURN],
+                refused=not result.relevant,
+            )
+        )
+    return outcomes
+
+
+def _decide(outcome: TurnOutcome, dense_floor: float, coverage_floor: float) -> bool:
+    return outcome.best_dense >= dense_floor and outcome.coverage >= coverage_floor
+
+
+def fit_floor(outcomes: Sequence[TurnOutcome]) -> tuple[float, float, float]:
+    """Grid-search (dense floor, coverage floor) maximising balanced accuracy: (dense, coverage, bacc).
+
+    Ties go to the lowest floors, so that evidence is refused only when the data demand it.
+    """
+    labels = [o.turn.answerable for o in outcomes]
+    dense_grid = sorted({0.0} | {round(o.best_dense, 4) for o in outcomes})
+    coverage_grid = sorted({0.0} | {round(o.coverage, 4) for o in outcomes})
+    best = (-1.0, 0.0, 0.0)
+    for d in dense_grid:
+        for c in coverage_grid:
+            predicted = [_decide(o, d, c) for o in outcomes]
+            pos = [p for p, t in zip(predicted, labels, strict=True) if t]
+            neg = [not p for p, t in zip(predicted, labels, strict=True) if not t]
+            if not pos or not neg:
+                return 0.0, 0.0, float("nan")
+            bacc = (sum(pos) / len(pos) + sum(neg) / len(neg)) / 2
+            if bacc > best[0] + 1e-12:
+                best = (bacc, d, c)
+    # Place each floor midway between the chosen value and the next lower observed one, so a new turn scoring
+    # just under the lowest accepted training turn is not refused by the accident of where the data fell.
+    return _midway(best[1], dense_grid), _midway(best[2], coverage_grid), best[0]
+
+
+def _midway(value: float, grid: Sequence[float]) -> float:
+    lower = [g for g in grid if g < value]
+    return (value + max(lower)) / 2 if lower else value
+
+
+def cross_validated_decisions(outcomes: Sequence[TurnOutcome], folds: int = 5) -> list[bool]:
+    """Each conversation's relevance decisions use floors fitted on the other folds' conversations only."""
+    conv_ids = sorted({o.turn.conversation_id for o in outcomes})
+    fold_of = {cid: i % folds for i, cid in enumerate(conv_ids)}
+    decisions: list[bool] = []
+    for o in outcomes:
+        train = [x for x in outcomes if fold_of[x.turn.conversation_id] != fold_of[o.turn.conversation_id]]
+        d, c, _ = _fit_cached(tuple(id(x) for x in train), train)
+        decisions.append(_decide(o, d, c))
+    return decisions
+
+
+_FIT_CACHE: dict[tuple[int, ...], tuple[float, float, float]] = {}
+
+
+def _fit_cached(key: tuple[int, ...], train: Sequence[TurnOutcome]) -> tuple[float, float, float]:
+    if key not in _FIT_CACHE:
+        _FIT_CACHE[key] = fit_floor(train)
+    return _FIT_CACHE[key]

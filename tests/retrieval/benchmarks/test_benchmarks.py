@@ -1,0 +1,67 @@
+"""Benchmark plumbing: floor fitting, cross-validation, metrics, TREC files, splits and snippet ids."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.benchmarks.conversations import GoldTurn, TurnOutcome, cross_validated_decisions, fit_floor
+from retrieval.benchmarks.corpora import Query, snippet_id
+from retrieval.benchmarks.metrics import balanced_accuracy, distinct, evaluate, write_trec_run
+from retrieval.benchmarks.ranking import split_dev_test
+
+
+def outcome(conv: int, answerable: bool, dense: float, cov: float) -> TurnOutcome:
+    turn = GoldTurn(f"c{conv}-t1", f"c{conv}", 1, "q", answerable, frozenset(), "other")
+    return TurnOutcome(turn, "q", [], dense, cov)
+
+
+def test_fit_floor_separates_on_both_signals() -> None:
+    data = [outcome(i, True, 0.7, 0.9) for i in range(6)]
+    data += [outcome(10, False, 0.3, 0.9), outcome(11, False, 0.8, 0.1)]  # low score / missing words
+    dense, cov, bacc = fit_floor(data)
+    assert bacc == pytest.approx(1.0)
+    assert 0.3 < dense <= 0.7 and 0.1 < cov <= 0.9
+
+
+def test_cross_validation_never_uses_a_conversations_own_label() -> None:
+    # One unanswerable conversation whose signals look answerable: in-sample fitting could carve it out,
+    # but with its own label held out the floor fitted on the others accepts it.
+    data = [outcome(i, True, 0.5 + 0.01 * i, 1.0) for i in range(8)]
+    data += [outcome(20 + i, False, 0.2, 1.0) for i in range(4)]
+    data.append(outcome(99, False, 0.9, 1.0))
+    decisions = cross_validated_decisions(data, folds=5)
+    assert decisions[-1] is True
+    assert all(decisions[:8]) and not any(decisions[8:12])
+
+
+def test_balanced_accuracy() -> None:
+    assert balanced_accuracy([True, True, False, True], [True, True, False, False]) == pytest.approx(0.75)
+    with pytest.raises(ValueError):
+        balanced_accuracy([True], [True])
+
+
+@pytest.mark.slow
+def test_distinct_and_ranx_metrics(tmp_path) -> None:
+    ranked = {"q1": distinct(["a", "a", "b", "c"]), "q2": ["x", "y", "z"]}
+    assert ranked["q1"] == ["a", "b", "c"]
+    qrels = {"q1": {"b"}, "q2": {"q"}}
+    scores = evaluate(ranked, qrels, ["hit_rate@5", "mrr@10"])
+    assert scores["hit_rate@5"] == pytest.approx(0.5)
+    assert scores["mrr@10"] == pytest.approx(0.25)
+    path = tmp_path / "run.trec"
+    write_trec_run(ranked, path, "tag")
+    lines = path.read_text().splitlines()
+    assert lines[0] == "q1 Q0 a 1 3 tag" and len(lines) == 6
+
+
+def test_split_is_stable_and_disjoint() -> None:
+    queries = [Query(f"id{i}", "text", frozenset({"d"})) for i in range(200)]
+    dev, test = split_dev_test(queries)
+    again_dev, _ = split_dev_test(list(reversed(queries)))
+    assert {q.qid for q in dev} == {q.qid for q in again_dev}
+    assert not {q.qid for q in dev} & {q.qid for q in test}
+    assert 30 < len(dev) < 90
+
+
+def test_snippet_id_matches_the_corpus_scheme() -> None:
+    assert snippet_id("abc") == "bioasq-snippet:a9993e364706816a"

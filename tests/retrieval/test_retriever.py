@@ -1,0 +1,139 @@
+"""The Retriever over a small hand-made index: pools, fusion, cap, follow-ups, relevance and determinism."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from curbside.settings import RetrievalSettings
+from curbside.types import Conversation, Turn
+from retrieval import Filters, Retriever
+from retrieval.floors import Floors, PoolFloor
+
+OPEN_FLOORS = Floors(PoolFloor(0.0, 0.0), PoolFloor(0.0, 0.0))
+
+
+def make(fake_index, fake_encoder, floors: Floors = OPEN_FLOORS, **settings) -> Retriever:
+    return Retriever(fake_index, fake_encoder, RetrievalSettings(**settings), floors=floors)
+
+
+def test_pools_are_kept_apart(fake_index, fake_encoder) -> None:
+    result = make(fake_index, fake_encoder).retrieve("low-dose colchicine for a gout flare")
+    assert result.guideline_hits and result.research_hits
+    assert all(h.doc.tier == "guideline" and h.pool == "guideline" for h in result.guideline_hits)
+    assert all(h.doc.tier != "guideline" and h.pool == "research" for h in result.research_hits)
+    assert result.guideline_hits[0].doc.doc_id == "acr:gout_flare"
+
+
+def test_hits_are_best_first_and_capped_per_document(fake_index, fake_encoder) -> None:
+    result = make(fake_index, fake_encoder, per_doc_cap=1).retrieve("colchicine dose gout flare")
+    doc_ids = [h.doc.doc_id for h in result.guideline_hits]
+    assert len(doc_ids) == len(set(doc_ids))
+    scores = [h.score for h in result.guideline_hits]
+    assert scores == sorted(scores, reverse=True)
+    uncapped = make(fake_index, fake_encoder, per_doc_cap=4).retrieve("colchicine dose gout flare")
+    assert [h.doc.doc_id for h in uncapped.guideline_hits].count("acr:gout_flare") > 1
+
+
+def test_k_per_pool_limits_hits(fake_index, fake_encoder) -> None:
+    result = make(fake_index, fake_encoder, k_per_pool=2).retrieve("colchicine gout")
+    assert len(result.guideline_hits) == 2
+
+
+def test_weighted_fusion_runs_and_rejects_unknown_fusion(fake_index, fake_encoder) -> None:
+    result = make(fake_index, fake_encoder, fusion="weighted", dense_weight=0.7).retrieve(
+        "pneumonia treatment days"
+    )
+    assert result.guideline_hits[0].doc.doc_id == "idsa:cap"
+    try:
+        make(fake_index, fake_encoder, fusion="borda").retrieve("pneumonia")
+    except ValueError as err:
+        assert "fusion" in str(err)
+    else:
+        raise AssertionError("an unknown fusion method must raise")
+
+
+def test_filters_restrict_hits(fake_index, fake_encoder) -> None:
+    retriever = make(fake_index, fake_encoder)
+    result = retriever.retrieve("colchicine gout pneumonia", filters=Filters(organizations=("IDSA",)))
+    assert {h.doc.doc_id for h in result.guideline_hits} == {"idsa:cap"}
+    recent = retriever.retrieve("colchicine gout", filters=Filters(year_min=2008))
+    assert recent.research_hits and all(h.doc.year >= 2008 for h in recent.research_hits)
+
+
+def test_followup_keeps_the_topic(fake_index, fake_encoder) -> None:
+    retriever = make(fake_index, fake_encoder)
+    conversation = Conversation("c1", [Turn("What's first line for a gout flare?", "", ["acr:gout_flare"])])
+    result = retriever.retrieve("what if she has chronic kidney disease?", conversation)
+    assert "gout" in result.query.lower()
+    assert (
+        result.guideline_hits[0].chunk.text == fake_index.chunks[2].text
+    )  # the CKD passage of the flare doc
+
+
+def test_refers_back_boosts_the_cited_document(fake_index, fake_encoder) -> None:
+    retriever = make(fake_index, fake_encoder)
+    conversation = Conversation("c2", [Turn("Treatment for resistant hypertension?", "", ["aha:htn"])])
+    result = retriever.retrieve("Is that a strong recommendation?", conversation)
+    assert result.guideline_hits[0].doc.doc_id == "aha:htn"
+
+
+def test_not_relevant_still_lists_closest_candidates(fake_index, fake_encoder) -> None:
+    strict = Floors(PoolFloor(0.99, 0.0), PoolFloor(0.99, 0.0))
+    result = make(fake_index, fake_encoder, floors=strict).retrieve("colchicine gout flare")
+    assert not result.relevant and result.refusal_reason
+    assert result.guideline_hits  # the composer lists them as "possibly related"
+
+
+def test_missing_specific_words_make_a_pool_not_relevant(fake_index, fake_encoder) -> None:
+    floors = Floors(PoolFloor(0.0, 0.8), PoolFloor(0.0, 0.8))
+    retriever = make(fake_index, fake_encoder, floors=floors)
+    conversation = Conversation(
+        "c3", [Turn("Oral regimen for community-acquired pneumonia?", "", ["idsa:cap"])]
+    )
+    answerable = retriever.retrieve("How many days do I treat him?", conversation)
+    unanswerable = retriever.retrieve("Should he also get the RSV vaccine?", conversation)
+    assert answerable.guideline_relevant
+    assert not unanswerable.relevant
+    assert "rsv" in (unanswerable.refusal_reason or "").lower()
+
+
+def test_settings_floor_overrides_calibrated_floor(fake_index, fake_encoder) -> None:
+    settings = replace(RetrievalSettings(), guideline_floor=0.99, research_floor=0.0)
+    retriever = Retriever(fake_index, fake_encoder, settings)
+    assert retriever.floors.guideline.dense == 0.99 and retriever.floors.research.dense == 0.0
+
+
+def test_retrieval_is_deterministic(fake_index, fake_encoder) -> None:
+    retriever = make(fake_index, fake_encoder)
+    first = retriever.retrieve("colchicine gout flare dose")
+    second = make(fake_index, fake_encoder).retrieve("colchicine gout flare dose")
+    assert [(h.chunk.chunk_id, h.score) for h in first.guideline_hits + first.research_hits] == [
+        (h.chunk.chunk_id, h.score) for h in second.guideline_hits + second.research_hits
+    ]
+
+
+def test_empty_question_is_rejected(fake_index, fake_encoder) -> None:
+    try:
+        make(fake_index, fake_encoder).retrieve("   ")
+    except ValueError as err:
+        assert "empty" in str(err)
+    else:
+        raise AssertionError("an empty question must raise")
+
+
+def test_facet_is_reported(fake_index, fake_encoder) -> None:
+    result = make(fake_index, fake_encoder).retrieve("What is the colchicine dose for a gout flare?")
+    assert result.facet == "dosing"
+
+
+def test_wording_shift_is_confirmed_against_the_index(fake_index, fake_encoder) -> None:
+    retriever = make(fake_index, fake_encoder)
+    conversation = Conversation(
+        "c4", [Turn("What's first line for a gout flare?", "gout flare", ["acr:gout_flare"])]
+    )
+    same_docs = retriever.rewrite("Is ice helpful on the affected joint as an adjunct?", conversation)
+    assert not same_docs.topic_shift and "gout" in same_docs.carried_terms
+    new_topic = retriever.rewrite(
+        "Which antibiotic for outpatients with community-acquired pneumonia and comorbidities?", conversation
+    )
+    assert new_topic.topic_shift and not new_topic.carried_terms
