@@ -18,8 +18,13 @@ from curbside.types import Chunk, DocMeta, Hit, Recommendation
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z0-9*(\[])|\n+")
 _LEADING_MARKER = re.compile(r"^(?:[-*+•]\s+|\d{1,2}[.)]\s+|>\s*)+")
 # Headings, fences, algorithm arrows: structure, not prose.
-_NOT_PROSE = ("#", "```", "-->", "→", "->", "=>")
-_TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
+_NOT_PROSE = ("#", "```")
+# Algorithm arrows: a branch ("--> YES --> ERCP", "--> First flare?") is structure, but an arrow
+# followed by one plain clause ("--> Colchicine dose adjustment may be needed in CKD") is a statement.
+_ARROW = re.compile(r"^(?:-->|->|=>|→)\s*")
+_ARROW_ANYWHERE = re.compile(r"-->|->|=>|→")
+ARROW_MIN_WORDS = 5
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}(?!-*>)")
 # A line break followed by a line that starts a unit of its own; OCR-wrapped lines do not match.
 _STRUCTURAL_BREAK = re.compile(r"\n+(?=\s*(?:#{1,6}\s|[-*+•■●▪◦]\s|\d{1,3}[.)]\s|\||>|```))|\n{2,}")
 MIN_WORDS = 4
@@ -49,6 +54,8 @@ class Candidate:
     recommendation: Recommendation | None
     tokens: frozenset[str]
     label: str | None = None  # structured-abstract label in front of the sentence, lower-case
+    heading: str = ""  # the nearest heading above the sentence (inside the passage, else its section)
+    context_tokens: frozenset[str] = frozenset()  # tokens of the heading path and document title
 
     @property
     def is_guideline(self) -> bool:
@@ -92,6 +99,14 @@ def _clean_span(text: str, start: int, end: int) -> tuple[int, int, str | None] 
         return None  # a lead-in or a column header says nothing by itself
     start += len(piece) - len(piece.lstrip())
     end -= len(piece) - len(piece.rstrip())
+    arrow = _ARROW.match(text[start:end])
+    if arrow:
+        rest = text[start + arrow.end() : end]
+        if _ARROW_ANYWHERE.search(rest) or rest.rstrip().endswith("?") or word_count(rest) < ARROW_MIN_WORDS:
+            return None
+        start += arrow.end()
+    elif _ARROW_ANYWHERE.search(stripped):
+        return None
     marker = _LEADING_MARKER.match(text[start:end])
     if marker:
         start += marker.end()
@@ -115,12 +130,30 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(s, e) for s, e in out if word_count(text[s:e]) >= MIN_WORDS]
 
 
+_HEADING_LINE = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.M)
+
+
+def _headings(chunk: Chunk) -> list[tuple[int, str]]:
+    """(position, heading text) of the Markdown headings inside the passage, in order."""
+    return [(m.start(), strip_markup(m.group(1))) for m in _HEADING_LINE.finditer(chunk.text)]
+
+
+def _nearest_heading(headings: list[tuple[int, str]], position: int, chunk: Chunk) -> str:
+    """The last heading above ``position``; the passage's own section when none is inside it."""
+    above = [text for start, text in headings if start < position]
+    if above:
+        return above[-1]
+    return chunk.section_path[-1] if chunk.section_path else ""
+
+
 def candidates_from_hits(hits: list[Hit]) -> list[Candidate]:
     """Every usable sentence of ``hits`` in passage-rank order, duplicates of the same span dropped."""
     out: list[Candidate] = []
     seen: set[tuple[str, int, int]] = set()
     for rank, hit in enumerate(hits):
         chunk = hit.chunk
+        headings = _headings(chunk)
+        base_context = token_set(" ".join([hit.doc.title, *chunk.section_path]))
         for rel_start, rel_end, ingest_rec in _raw_spans(chunk):
             for line_start, line_end in _lines(chunk.text, max(rel_start, 0), min(rel_end, len(chunk.text))):
                 cleaned = _clean_span(chunk.text, line_start, line_end)
@@ -132,14 +165,18 @@ def candidates_from_hits(hits: list[Hit]) -> list[Candidate]:
                         continue  # overlapping chunks of one document repeat sentences
                     seen.add(key)
                     text = chunk.text[s:e]
+                    heading = _nearest_heading(headings, s, chunk)
                     rec = ingest_rec
-                    if rec is None and not chunk.sentences and hit.pool == "guideline":
-                        rec = recommendation_of(text)  # ingest did not parse this passage: read it here
+                    if not chunk.sentences and hit.pool == "guideline":
+                        # No ingest sentence spans at all: read it with ingest's rules. With spans, a
+                        # sentence ingest found no recommendation in stays without one.
+                        rec = recommendation_of(text, hit.doc.organization)
                     out.append(
                         Candidate(
                             text=text, start=chunk.start + s, end=chunk.start + e, chunk=chunk, doc=hit.doc,
                             pool=hit.pool, hit_rank=rank, hit_score=hit.score, recommendation=rec,
-                            tokens=token_set(text), label=cleaned[2],
+                            tokens=token_set(text), label=cleaned[2], heading=heading,
+                            context_tokens=base_context | token_set(heading),
                         )
                     )
     return out

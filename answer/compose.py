@@ -19,8 +19,9 @@ from answer.conflicts import find_conflict
 from answer.facets import page_facet
 from answer.leads import guideline_lead, research_lead
 from answer.references import number_references, statement_of
-from answer.select import Scored, add_embedding_scores, pick, score_candidates
-from answer.text import word_count
+from answer.select import Scored, add_embedding_scores, facets_first, pick, score_candidates
+from answer.text import token_set, word_count
+from answer.topic import TermWeight
 from curbside.settings import AnswerSettings
 from curbside.types import FACET_ORDER, Answer, Chunk, DocMeta, Hit, ResearchFacet, RetrievalResult
 
@@ -105,23 +106,37 @@ def compose(
     result: RetrievalResult,
     settings: AnswerSettings,
     embed: Callable[[list[str]], np.ndarray] | None = None,
+    term_weight: TermWeight | None = None,
 ) -> Answer:
-    """The answer to ``question`` from ``result``; ``embed`` (L2-normalised rows) refines the ranking."""
+    """The answer to ``question`` from ``result``.
+
+    ``embed`` (L2-normalised rows) refines the ranking when the settings ask for it; ``term_weight``
+    (a word's specificity over the whole index, e.g. ``Retriever.specificity``) weighs the question's
+    topic terms, falling back to IDF over the retrieved sentences.
+    """
     if not result.relevant:
         return refuse(question, result, settings)
     query = result.query or question
     wanted_facet = page_facet(result.facet)
-    guideline_scored = score_candidates(query, candidates_from_hits(_guideline_hits(result)), wanted_facet)
-    research_scored = score_candidates(query, candidates_from_hits(_research_hits(result)), wanted_facet)
+    guideline_candidates = candidates_from_hits(_guideline_hits(result))
+    research_candidates = candidates_from_hits(_research_hits(result))
+    guideline_scored = score_candidates(query, guideline_candidates, wanted_facet, term_weight)
+    research_scored = score_candidates(query, research_candidates, wanted_facet, term_weight)
     if embed is not None and embedding_rerank_enabled(settings):
         add_embedding_scores(query, [guideline_scored, research_scored], embed)
 
     guideline_budget = settings.max_words
     if research_scored:
         guideline_budget = int(settings.max_words * GUIDELINE_SHARE) if guideline_scored else 0
-    guidelines = pick(guideline_scored, settings.max_guideline_statements, guideline_budget)
+    asked = token_set(query)
+    guidelines = pick(
+        guideline_scored, settings.max_guideline_statements, guideline_budget, query_tokens=asked
+    )
     used = sum(word_count(g.candidate.text) for g in guidelines)
-    research = pick(research_scored, settings.max_research_statements, settings.max_words - used)
+    research_order = facets_first(research_scored, wanted_facet)
+    research = pick(
+        research_order, settings.max_research_statements, settings.max_words - used, query_tokens=asked
+    )
     if not guidelines and not research:
         return refuse(question, result, settings)
 

@@ -18,10 +18,14 @@ _BENEFIT = re.compile(
     re.I,
 )
 _NO_BENEFIT = re.compile(
-    r"\b(?:no (?:significant |clinically important |meaningful )?(?:difference|benefit|improvement|effect)|"
-    r"did not (?:improve|reduce|differ)|not (?:significantly|effective|superior)|ineffective|no evidence)",
+    r"\b(?:no (?:significant |clinically important |meaningful |durable |clinical )?"
+    r"(?:difference|benefit|improvement|effect)|did not (?:improve|reduce|differ)|"
+    r"not (?:significantly|effective|superior|been shown|shown|established)|does not (?:by itself )?show|"
+    r"unestablished|ineffective|no evidence|lack of (?:efficacy|benefit)|at most|without being effective)",
     re.I,
 )
+# A guideline and a finding speak of the same thing when they share this many content words.
+SHARED_WORDS = 2
 # Guidelines on the same subject share at least this much of their content words.
 SAME_SUBJECT = 0.5
 
@@ -44,6 +48,8 @@ def find_conflict(guidelines: list[Scored], research: list[Scored]) -> tuple[Sco
     for g in guidelines:
         direction = _direction(g)
         for r in research:
+            if len(g.candidate.tokens & r.candidate.tokens) < SHARED_WORDS:
+                continue  # a finding about something else is no disagreement
             if direction == "against" and reports_benefit(r.candidate.text):
                 return g, r
             if direction == "for" and reports_no_benefit(r.candidate.text):

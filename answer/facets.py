@@ -43,14 +43,29 @@ _QUESTION_FACET = {"treatment": "efficacy", "contraindication": "safety", "progn
 _RESULT_CUES = re.compile(
     r"\b(?:conclu\w+|found|showed|shown|demonstrat\w+|results?|suggest\w*|associated with|"
     r"significant\w*|improv\w+|reduc\w+|increas\w+|no difference|did not|odds ratio|relative risk|"
-    r"hazard ratio|95%|ci\b|p\s?[<=]|meta-analys\w+|systematic review)",
+    r"hazard ratio|95%|ci\b|p\s?[<=]|associated|certainty of (?:the )?evidence|adverse events)",
     re.I,
 )
 _BACKGROUND_CUES = re.compile(
     r"\b(?:we aimed|the aim|aim of|objective|purpose of|was to (?:assess|evaluate|determine|compare)|"
-    r"we (?:searched|included|assessed)|is a common|remains unclear|is unknown|were searched|this study)\b",
+    r"we (?:searched|included|assessed)|is a common|remains unclear|is unknown|were searched|this study|"
+    # A review describing what it set out to do or how it graded, rather than what it found.
+    r"(?:estimated|assessed|evaluated|examined|investigated|reviewed|summari[sz]ed) the (?:benefits?|harms?|"
+    r"efficacy|effects?|effectiveness|safety|evidence)|rated the certainty|downgraded the certainty|"
+    r"are promoted as|is promoted as)\b",
     re.I,
 )
+# Section headings that announce background or methods, and those that announce one facet.
+_BACKGROUND_HEADING = re.compile(
+    r"\b(?:background|introduction|methods?|scope|objectives?|aims?|how to read|search strategy)\b", re.I
+)
+_HEADING_FACETS: dict[str, re.Pattern[str]] = {
+    "mechanism": re.compile(r"\b(?:mechanisms?|mode of action|pharmacology|pathophysiology)\b", re.I),
+    "efficacy": re.compile(r"\b(?:efficacy|effectiveness|benefits?|outcomes?|results?|findings)\b", re.I),
+    "safety": re.compile(r"\b(?:safety|adverse|harms?|side effects?|tolerability|toxicity)\b", re.I),
+    "dosing": re.compile(r"\b(?:dos(?:e|es|ing|age)|regimens?|administration)\b", re.I),
+    "monitoring": re.compile(r"\b(?:monitoring|follow-up|surveillance)\b", re.I),
+}
 
 
 def page_facet(question_facet: str | None) -> str | None:
@@ -59,6 +74,16 @@ def page_facet(question_facet: str | None) -> str | None:
         return None
     facet = _QUESTION_FACET.get(question_facet, question_facet)
     return facet if facet in FACET_ORDER else None
+
+
+def heading_facet(heading: str) -> str | None:
+    """The one facet a heading announces ("Safety", "Proposed mechanisms"); None if none or several."""
+    found = [facet for facet, cue in _HEADING_FACETS.items() if cue.search(heading)]
+    return found[0] if len(found) == 1 else None
+
+
+def is_background_heading(heading: str) -> bool:
+    return _BACKGROUND_HEADING.search(heading) is not None
 
 
 def facet_of(text: str) -> str:
@@ -76,10 +101,10 @@ _BACKGROUND_LABELS = frozenset(
 )
 
 
-def result_cue(text: str, label: str | None = None) -> float:
+def result_cue(text: str, label: str | None = None, heading: str = "") -> float:
     """+1 for a sentence that reports a finding or conclusion, -1 for study background, else 0."""
     if label in _RESULT_LABELS:
         return 1.0
-    if label in _BACKGROUND_LABELS or _BACKGROUND_CUES.search(text):
+    if label in _BACKGROUND_LABELS or _BACKGROUND_CUES.search(text) or is_background_heading(heading):
         return -1.0
     return 1.0 if _RESULT_CUES.search(text) else 0.0

@@ -1,7 +1,10 @@
-"""Recommendation direction and strength read from a sentence's own words.
+"""Recommendation direction and strength of a guideline sentence.
 
-Ingest parses recommendations into ``Sentence.recommendation``; this is the fallback for
-passages that arrive without it, and the cue that makes a sentence a recommendation.
+Ingest parses recommendations into ``Sentence.recommendation`` and the composer trusts that:
+when ingest split a passage into sentences and found no recommendation in one, the composer
+does not guess a direction for it. Only passages that arrive without any sentence spans (built
+by hand, or by a loader that does not split) are read here, with the very same rules ingest
+uses, so a sentence cannot be "for" at ingest and "against" on the page.
 """
 
 from __future__ import annotations
@@ -9,50 +12,29 @@ from __future__ import annotations
 import re
 
 from curbside.types import Recommendation
+from ingest.recommendations import detect_recommendation, verb_phrase_direction
 
-_AGAINST = re.compile(
-    r"\b(?:recommend(?:s|ed)? against|(?:is|are) not recommended|should not be|do not use|"
-    r"not (?:routinely )?recommended|avoid(?:ed)?\b|contraindicated|grade d\b)",
+# Wording that grades a recommendation: a strength in brackets, a letter grade, an ACC/AHA class,
+# or "strongly/conditionally recommends". Used to prefer graded recommendations on the page.
+_STRENGTH_WORDING = re.compile(
+    r"\((?:strong|conditional|weak|class|grade|good practice)[^()]{0,40}\)|\bgrade [a-d1-2]\b|\bclass i"
+    r"|\b(?:strongly|conditionally)\s+recommend",
     re.I,
 )
-_CONDITIONAL = re.compile(
-    r"\b(?:conditional(?:ly)?|suggest(?:s|ed)?|may be considered|reasonable|weak(?:ly)?|class iib|grade c\b)",
-    re.I,
-)
-_FOR = re.compile(r"\b(?:recommend(?:s|ed)?|should be|is indicated|first-line|class i\b|grade [ab]\b)", re.I)
-_INSUFFICIENT = re.compile(r"\b(?:insufficient evidence|grade i\b|i statement)", re.I)
-# Strength as written at the end of a recommendation: "(Strong, High)", "(Class I, LOE A)", "Grade B".
-_STRENGTH = re.compile(
-    r"\((?P<paren>(?:strong|conditional|weak|class|grade|good practice)[^()]{0,40})\)"
-    r"|\b(?P<grade>grade [a-d]|grade i)\b",
-    re.I,
-)
-
-
-def strength_of(text: str) -> str | None:
-    match = _STRENGTH.search(text)
-    if not match:
-        return None
-    return (match.group("paren") or match.group("grade")).strip()
 
 
 def direction_of(text: str) -> str | None:
-    """The direction a sentence recommends, or None when it recommends nothing."""
-    if _INSUFFICIENT.search(text):
-        return "insufficient"
-    if _AGAINST.search(text):
-        return "against"
-    if _CONDITIONAL.search(text):
-        return "conditional"
-    if _FOR.search(text):
-        return "for"
-    return None
+    """The direction of the sentence's recommending verb phrase, or None when it recommends nothing."""
+    return verb_phrase_direction(text)
 
 
-def recommendation_of(text: str) -> Recommendation | None:
-    """A Recommendation when the sentence states one with a strength, else None."""
-    strength = strength_of(text)
-    direction = direction_of(text)
-    if direction is None or (strength is None and "recommend" not in text.lower()):
-        return None
-    return Recommendation(direction=direction, strength=strength)
+def recommendation_of(text: str, organization: str | None = None) -> Recommendation | None:
+    """The Recommendation a sentence states (ingest's rules), or None when it states none."""
+    return detect_recommendation(text, organization=organization)
+
+
+def has_strength(text: str, rec: Recommendation | None) -> bool:
+    """Whether the recommendation carries a grade or strength, parsed or written out."""
+    if rec is not None and rec.strength:
+        return True
+    return _STRENGTH_WORDING.search(text) is not None

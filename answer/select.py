@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from answer.candidates import Candidate
-from answer.facets import facet_of, result_cue
-from answer.recommendation_cues import direction_of
+from answer.facets import facet_of, heading_facet, result_cue
+from answer.recommendation_cues import has_strength
 from answer.text import near_duplicate_tokens, overlap, token_set, word_count
+from answer.topic import CONTEXT_WEIGHT, QueryTopic, TermWeight, local_idf, query_topic
 
 Embed = Callable[[list[str]], np.ndarray]
 
@@ -27,13 +28,34 @@ EMBED_TOP = 12
 REDUNDANT = 0.6
 # A statement must reach this share of the best score in its pool to be shown at all.
 RELATIVE_FLOOR = 0.55
-CONTEXT_WEIGHT = 0.5
-# Recommendations are what a guideline section is for; a finding over background weighs less than
-# the facet asked about, so a mechanism question still gets mechanism sentences.
+# Score parts (set by reasoning about what makes a good statement, not fitted to evaluation turns):
+# the question's topic terms in the sentence, weighted by how specific they are, matter most;
+# every query word (facet words included) a little; a heading above the sentence that names the
+# topic says the sentence is about it even when it uses a pronoun; the passage's retrieval rank.
+TOPIC_WEIGHT = 0.40
+LEXICAL_WEIGHT = 0.20
+HEADING_WEIGHT = 0.10
+RANK_WEIGHT = 0.15
+# Recommendations are what a guideline section is for, graded ones most; a finding over background
+# weighs less than the facet asked about, so a mechanism question still gets mechanism sentences.
 GUIDELINE_ROLE_WEIGHT = 0.2
+GRADED_BONUS = 0.1
 RESEARCH_ROLE_WEIGHT = 0.1
 # A sentence on the facet the question asks about (mechanism, dosing ...) is worth this much more.
 FACET_BONUS = 0.15
+# A sentence (with its headings and title) must express at least this share of the question's topic
+# that the best-matching retrieved sentence expresses (and some of it in any case): "Mechanism: binds
+# IL-5" shares nothing of "knee stem cell injections"; "screen for kidney injury" little of "colchicine
+# in CKD" beside "colchicine dose adjustment may be needed in CKD". Relative, because a follow-up's
+# rewritten query carries words no passage uses.
+TOPIC_GATE = 0.15
+# Research findings rank by the evidence hierarchy too: a review's pooled result over a narrative remark.
+TIER_WEIGHT = 0.1
+EVIDENCE_LEVEL = {
+    "systematic_review": 1.0, "randomized_trial": 0.75, "observational": 0.4, "narrative_review": 0.3,
+}
+LONG_SENTENCE_WORDS = 50
+LONG_SENTENCE_PENALTY = 0.05
 
 
 @dataclass
@@ -48,12 +70,6 @@ class Scored:
         return [self.candidate, *self.merged]
 
 
-def _idf(candidates: list[Candidate]) -> dict[str, float]:
-    df = Counter(t for c in candidates for t in c.tokens)
-    n = len(candidates)
-    return {t: math.log(1.0 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
-
-
 def _lexical(query: dict[str, float], cand: Candidate, idf: dict[str, float]) -> float:
     """Share of the query's idf-weighted terms that the sentence contains."""
     default = math.log(1.0 + (len(idf) + 0.5) / 0.5) if idf else 1.0
@@ -63,12 +79,26 @@ def _lexical(query: dict[str, float], cand: Candidate, idf: dict[str, float]) ->
     return sum(w * idf.get(t, default) for t, w in query.items() if t in cand.tokens) / total
 
 
-def _role(cand: Candidate) -> float:
-    """Guidelines: recommendations first. Research: results and conclusions over background."""
+def _role(cand: Candidate, facet: str) -> float:
+    """Guidelines: recommendations (as ingest parsed them) first, graded ones most.
+    Research: results and conclusions over background."""
     if cand.is_guideline:
-        # Ingest parses graded recommendations; recommending wording without a grade counts too.
-        return 1.0 if cand.recommendation is not None or direction_of(cand.text) is not None else 0.0
-    return result_cue(cand.text, cand.label)
+        if cand.recommendation is None:
+            return 0.0
+        graded = has_strength(cand.text, cand.recommendation)
+        return (GUIDELINE_ROLE_WEIGHT + (GRADED_BONUS if graded else 0.0)) / GUIDELINE_ROLE_WEIGHT
+    cue = result_cue(cand.text, cand.label, cand.heading)
+    # How something works is described, not "found": for mechanism only background counts (against).
+    return min(cue, 0.0) if facet == "mechanism" else cue
+
+
+def _facet(cand: Candidate) -> str:
+    """A research sentence's facet: the one its section heading announces, else its own cue words."""
+    if not cand.is_guideline:
+        from_heading = heading_facet(cand.heading)
+        if from_heading is not None:
+            return from_heading
+    return facet_of(cand.text)
 
 
 def _query_weights(query: str) -> dict[str, float]:
@@ -80,22 +110,47 @@ def _query_weights(query: str) -> dict[str, float]:
     return weights
 
 
-def score_candidates(query: str, candidates: list[Candidate], wanted_facet: str | None) -> list[Scored]:
-    """Lexical, rank, role and facet scores for every candidate, best first (deterministic ties)."""
+def _topic_coverage(topic: QueryTopic, cand: Candidate) -> float:
+    """How much of the question's topic the sentence, its headings and its document title express."""
+    return topic.coverage(cand.tokens | cand.context_tokens)
+
+
+def score_candidates(
+    query: str,
+    candidates: list[Candidate],
+    wanted_facet: str | None,
+    term_weight: TermWeight | None = None,
+) -> list[Scored]:
+    """Scores for the on-topic candidates, best first (deterministic ties); off-topic ones are dropped.
+
+    ``term_weight`` gives index-wide specificity of a word; without it, IDF over these sentences.
+    """
     if not candidates:
         return []
+    idf = local_idf([c.tokens for c in candidates])
+    topic = query_topic(query, idf, term_weight)
     query_weights = _query_weights(query)
-    idf = _idf(candidates)
+    # Fused retrieval scores relative to the pool's best: near-equal passages weigh near-equally.
+    top_hit = max((c.hit_score for c in candidates), default=0.0) or 1.0
+    covered = [_topic_coverage(topic, c) for c in candidates]
+    gate = TOPIC_GATE * max(covered, default=0.0)
     scored = []
-    for cand in candidates:
-        facet = facet_of(cand.text)
-        words = word_count(cand.text)
+    for cand, coverage in zip(candidates, covered, strict=True):
+        if topic.concepts and (coverage <= 0.0 or coverage < gate):
+            continue  # shares only generic or facet words with the question, or far less than others do
+        facet = _facet(cand)
+        role = _role(cand, facet)
+        if not cand.is_guideline and role < 0:
+            continue  # a study's aim, methods or background is not a finding to show
         score = (
-            0.55 * _lexical(query_weights, cand, idf)
-            + 0.20 / (1.0 + cand.hit_rank)
-            + (GUIDELINE_ROLE_WEIGHT if cand.is_guideline else RESEARCH_ROLE_WEIGHT) * _role(cand)
+            TOPIC_WEIGHT * topic.coverage(cand.tokens)
+            + LEXICAL_WEIGHT * _lexical(query_weights, cand, idf)
+            + HEADING_WEIGHT * topic.coverage(token_set(cand.heading))
+            + RANK_WEIGHT * cand.hit_score / top_hit
+            + (GUIDELINE_ROLE_WEIGHT if cand.is_guideline else RESEARCH_ROLE_WEIGHT) * role
+            + (0.0 if cand.is_guideline else TIER_WEIGHT * EVIDENCE_LEVEL.get(cand.doc.tier, 0.0))
             + (FACET_BONUS if wanted_facet is not None and facet == wanted_facet else 0.0)
-            - (0.05 if words > 50 else 0.0)
+            - (LONG_SENTENCE_PENALTY if word_count(cand.text) > LONG_SENTENCE_WORDS else 0.0)
         )
         scored.append(Scored(cand, score, facet))
     scored.sort(key=_order_key)
@@ -129,25 +184,29 @@ def pick(
     max_statements: int,
     max_words: int,
     max_per_passage: int = 2,
+    query_tokens: frozenset[str] = frozenset(),
 ) -> list[Scored]:
-    """Greedy pick in score order: merge near-duplicates, skip redundant ones, respect the budgets."""
+    """Greedy pick in the given order: merge near-duplicates, skip redundant ones, respect the budgets."""
     if not scored:
         return []
-    floor = scored[0].score * RELATIVE_FLOOR
+    floor = max(item.score for item in scored) * RELATIVE_FLOOR
     picked: list[Scored] = []
     words = 0
     per_passage: Counter[str] = Counter()
     for item in scored:
         cand = item.candidate
         if item.score < floor:
-            break
+            continue
         same = (p for p in picked if near_duplicate_tokens(p.candidate.tokens, cand.tokens))
         duplicate_of = next(same, None)
         if duplicate_of is not None:
             if cand.doc.doc_id not in {c.doc.doc_id for c in duplicate_of.all_candidates}:
                 duplicate_of.merged.append(cand)
             continue
-        if any(overlap(p.candidate.tokens, cand.tokens) >= REDUNDANT for p in picked):
+        # Redundancy is judged on what a sentence adds beyond the question's own words: two findings
+        # about the asked treatment share those words without repeating each other.
+        adds = cand.tokens - query_tokens
+        if any(overlap(p.candidate.tokens - query_tokens, adds) >= REDUNDANT for p in picked):
             continue
         if len(picked) >= max_statements or per_passage[cand.chunk.chunk_id] >= max_per_passage:
             continue
@@ -158,3 +217,16 @@ def pick(
         words += cost
         per_passage[cand.chunk.chunk_id] += 1
     return picked
+
+
+def facets_first(scored: list[Scored], wanted_facet: str | None) -> list[Scored]:
+    """Research in picking order: the best sentence on the asked facet, then the best on each other
+    facet, then the rest by score; so one strong passage cannot crowd the asked facet off the page."""
+    leaders: dict[str, Scored] = {}
+    for item in scored:
+        leaders.setdefault(item.facet, item)
+    order = [wanted_facet] if wanted_facet in leaders else []
+    order += [f for f in leaders if f != wanted_facet and f != "other"]
+    first = [leaders[f] for f in order]
+    chosen = {id(item) for item in first}
+    return first + [item for item in scored if id(item) not in chosen]

@@ -86,7 +86,10 @@ class Curbside:
         """Answer ``question``; when a conversation is given, the turn is appended to it."""
         engine = self._current()  # one reference for the whole request: a swap cannot split it
         result = engine.retriever.retrieve(question, conversation)
-        answer = compose(question, result, self.settings.answer, embed=self.embedder.encode)
+        answer = compose(
+            question, result, self.settings.answer,
+            embed=self.embedder.encode, term_weight=engine.retriever.specificity,
+        )
         if conversation is not None:
             cited = sorted({c.doc_id for s in _all_statements(answer) for c in s.citations})
             conversation.turns.append(

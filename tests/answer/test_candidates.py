@@ -77,3 +77,26 @@ def test_table_headers_labels_and_diagrams_are_not_statements_but_lead_ins_are()
     assert not any("Agent" in t or "Inadequate" in t or "ERCP" in t for t in texts)
     assert "Obtain sputum Gram stain and culture in adults with CAP who:" in texts
     assert any("Allopurinol" in t for t in texts)
+
+
+def test_recommended_only_when_another_drug_is_contraindicated_is_not_against():
+    rec = recommendation_of("Warfarin is recommended only when DOACs are contraindicated.")
+    assert rec is not None and rec.direction == "for"
+    mention = "The panel gave this as the reason for its recommendation against injections."
+    assert recommendation_of(mention) is None
+
+
+def test_a_sentence_ingest_found_no_recommendation_in_gets_no_direction_here():
+    text = "Warfarin should be avoided in pregnancy. DOACs are recommended over warfarin (Class I)."
+    hit = make_hit(GUIDE, text, 0, len(text), 1.0)
+    first_end = text.index(" DOACs")
+    spans = (Sentence(0, first_end), Sentence(first_end + 1, len(text)))
+    chunk = hit.chunk.__class__(**{**hit.chunk.__dict__, "sentences": spans})
+    cands = candidates_from_hits([hit.__class__(**{**hit.__dict__, "chunk": chunk})])
+    assert [c.recommendation for c in cands] == [None, None]  # ingest parsed neither: no guess
+
+
+def test_an_algorithm_arrow_before_one_clause_is_a_statement_but_a_branch_is_not():
+    text = "```\n  --> First flare?\n      --> Colchicine dose adjustment may be needed in CKD\n```"
+    texts = _texts(candidates_from_hits([make_hit(GUIDE, text, 0, len(text), 1.0)]))
+    assert texts == ["Colchicine dose adjustment may be needed in CKD"]

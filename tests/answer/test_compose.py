@@ -9,7 +9,7 @@ from answer.references import all_statements
 from answer.verify import verify_answer
 from curbside.settings import AnswerSettings
 from curbside.types import FACET_ORDER, RetrievalResult
-from tests.answer.answer_fixtures import REVIEW_A, make_hit
+from tests.answer.answer_fixtures import KNEE_GUIDELINE, REVIEW_A, make_hit
 
 QUESTION = "What is the mechanism of action of knee stem cell injections?"
 
@@ -133,3 +133,27 @@ def test_clause_trimmed_statement_stays_verbatim(chunk_lookup):
     texts = [s.text for s in all_statements(answer)]
     assert texts and all(len(t.split()) <= 45 for t in texts)
     assert verify_answer(answer, {hit.chunk.chunk_id: hit.chunk}.get) == []
+
+
+def test_a_guideline_sharing_only_the_facet_word_is_left_out(seed_result):
+    asthma = replace(KNEE_GUIDELINE, doc_id="g:asthma", title="Severe asthma biologics", organization="GINA")
+    text = "## Anti-IL5: Reslizumab\n\nMechanism: Binds IL-5 and blocks eosinophil maturation (Strong).\n"
+    stray = make_hit(asthma, text, 0, len(text), 0.95)
+    result = replace(seed_result, guideline_hits=[stray, *seed_result.guideline_hits])
+    answer = compose(QUESTION, result, AnswerSettings())
+    assert answer.guidelines
+    assert "g:asthma" not in {c.doc_id for s in all_statements(answer) for c in s.citations}
+
+
+def test_a_review_aim_is_not_picked_as_a_finding_and_no_benefit_makes_no_note(seed_result):
+    text = (
+        "A systematic review of 25 randomized trials estimated the benefits and harms of stem cell "
+        "injections for knee osteoarthritis. Stem cell injections for knee osteoarthritis have not been "
+        "shown to improve pain or function in adequately powered trials."
+    )
+    hit = make_hit(replace(REVIEW_A, doc_id="pubmed:3001"), text, 0, len(text), 0.9)
+    result = replace(seed_result, research_hits=[hit])
+    answer = compose(QUESTION, result, AnswerSettings())
+    shown = [s.text for f in answer.research for s in f.statements]
+    assert not any("estimated the benefits" in t for t in shown)
+    assert answer.evidence_note == []  # research reporting no benefit agrees with a recommendation against

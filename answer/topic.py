@@ -1,0 +1,126 @@
+"""What a question is about: its specific terms, weighted by how rare they are in the index.
+
+A statement belongs on the page only when it speaks to the question's topic (the condition, drug,
+procedure or population named), not merely to the kind of question ("mechanism", "safe", "dose").
+Topic terms are the question's content words minus generic question wording and facet words,
+plus the synonyms retrieval expands them with ("CKD" <-> "chronic kidney disease"). Weights are
+index-wide specificity (IDF) when the caller supplies it, else IDF over the retrieved sentences.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from answer.text import tokens
+from retrieval.vocabulary import content_words, synonyms
+
+# Term -> specificity in [0, 1] over the whole index (retrieval's TermStats.specificity).
+TermWeight = Callable[[str], float]
+
+# Words that name the kind of question rather than its subject: sharing only these is no shared topic.
+FACET_WORDS: frozenset[str] = frozenset(
+    tokens(
+        """mechanism mechanisms action actions work works working act acts safe safety safer risk
+        risks harm harms side effect effects adverse efficacy effective effectiveness efficacious
+        benefit benefits evidence dose doses dosing dosage monitor monitoring first-line line
+        second-line third-line initial initiation indicated indication indications contraindicated
+        contraindication contraindications guideline guidelines recommend recommended
+        recommendation recommendations treatment treatments therapy therapies manage management
+        option options role value useful help helps prevent prevention outcome outcomes study
+        studies trial trials review reviews data"""
+    )
+)
+# A follow-up's carried-over topic ("(context: ...)") weighs less than the words the question adds.
+CONTEXT_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One thing the question names, in any of its equivalent wordings (stem sets), with a weight."""
+
+    wordings: tuple[frozenset[str], ...]
+    weight: float
+
+    def covered(self, stems: frozenset[str]) -> float:
+        """The best share of one wording's stems present ("chronic kidney disease" or "CKD")."""
+        return max((len(w & stems) / len(w) for w in self.wordings if w), default=0.0)
+
+
+@dataclass(frozen=True)
+class QueryTopic:
+    """The concepts a (rewritten) query names; empty when it names none (then nothing is restricted)."""
+
+    concepts: tuple[Concept, ...]
+
+    @property
+    def terms(self) -> frozenset[str]:
+        return frozenset(s for c in self.concepts for w in c.wordings for s in w)
+
+    def coverage(self, stems: Iterable[str]) -> float:
+        """Weighted share of the concepts that ``stems`` express (0 when the query names no topic)."""
+        total = sum(c.weight for c in self.concepts)
+        if total <= 0:
+            return 0.0
+        present = frozenset(stems)
+        return sum(c.weight * c.covered(present) for c in self.concepts) / total
+
+
+def _contains(text: str, phrase: str, case_sensitive: bool) -> bool:
+    pattern = r"(?<![A-Za-z0-9])" + re.escape(phrase) + r"(?![A-Za-z0-9])"
+    return re.search(pattern, text, 0 if case_sensitive else re.IGNORECASE) is not None
+
+
+def _specific(text: str) -> frozenset[str]:
+    return frozenset(s for s in tokens(text) if s not in FACET_WORDS and not s.isdigit())
+
+
+def _concepts(text: str, weight: Callable[[str], float], scale: float) -> list[Concept]:
+    """Synonym-table entries the text uses become one concept each; other content words one each."""
+    out: list[Concept] = []
+    grouped: set[str] = set()
+    for entry in synonyms():
+        wordings = [entry.term, *entry.phrases]
+        used = [w for w in wordings if _contains(text, w, entry.case_sensitive and w == entry.term)]
+        if not used:
+            continue
+        stem_sets = tuple(dict.fromkeys(_specific(w) for w in wordings if _specific(w)))
+        if stem_sets:
+            out.append(Concept(stem_sets, scale * max(weight(w) for w in used)))
+            grouped.update(s for w in used for s in _specific(w))
+    for word in content_words(text):
+        for part in re.split(r"[-/]", word):
+            for stem in _specific(part):
+                if stem not in grouped:
+                    grouped.add(stem)
+                    out.append(Concept((frozenset({stem}),), scale * weight(part)))
+    return out
+
+
+def query_topic(query: str, local_idf: dict[str, float], term_weight: TermWeight | None = None) -> QueryTopic:
+    """Concepts of ``query`` weighted by specificity; carried context ("(context: ...)") at CONTEXT_WEIGHT."""
+    own, _, context = query.partition("(context:")
+    top = max(local_idf.values(), default=1.0) or 1.0
+
+    def weight(word: str) -> float:
+        if term_weight is not None:
+            return max(term_weight(word), 0.05)
+        stems = tokens(word)
+        return max((local_idf.get(s, top) for s in stems), default=top) / top
+
+    own_concepts = _concepts(own, weight, 1.0)
+    own_terms = {s for c in own_concepts for w in c.wordings for s in w}
+    context_concepts = [
+        c for c in _concepts(context, weight, CONTEXT_WEIGHT) if not any(w & own_terms for w in c.wordings)
+    ]
+    return QueryTopic(tuple(own_concepts + context_concepts))
+
+
+def local_idf(token_sets: list[frozenset[str]]) -> dict[str, float]:
+    """Smoothed IDF over the retrieved sentences: the fallback when no index-wide weights are given."""
+    df = Counter(t for ts in token_sets for t in ts)
+    n = len(token_sets)
+    return {t: math.log(1.0 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
