@@ -14,12 +14,15 @@ from dataclasses import dataclass
 from answer.compose import compose
 from curbside.settings import Settings
 from curbside.types import Answer, Conversation, Turn
+from index.build import chunking_record
 from index.embed import Embedder
 from index.errors import CurbsideIndexError, IndexNotFound
 from index.layout import open_current
 from index.store import IndexReader
 from index.versions import reindex
 from retrieval import Retriever
+
+DEFAULT_CORPUS_PREFIXES = ("open-medicine:", "curbside-corpus:")
 
 
 @dataclass(frozen=True)
@@ -32,13 +35,20 @@ class _Engine:
 
 def ensure_default_index(settings: Settings, progress: bool = True) -> IndexReader:
     """Open the current index, building it from the built-in default corpus on first use."""
-    try:
-        return open_current(settings)
-    except IndexNotFound:
-        from ingest import default_corpus_documents
+    from ingest import default_corpus_documents
 
+    try:
+        reader = open_current(settings)
+    except IndexNotFound:
         reindex(default_corpus_documents(), settings, progress=progress)
         return open_current(settings)
+    # A default-corpus index made by an older chunker is refreshed (cached vectors are reused);
+    # an index of a user's own sources is left to `curbside reindex`.
+    is_default = all(d.startswith(DEFAULT_CORPUS_PREFIXES) for d in reader.doc_ids())
+    if is_default and reader.manifest.get("chunking") != chunking_record(settings):
+        reindex(default_corpus_documents(), settings, progress=progress)
+        reader = open_current(settings)
+    return reader
 
 
 class Curbside:

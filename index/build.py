@@ -26,6 +26,13 @@ from index.store import BM25_DIR, CHUNKS_FILE, POOLS, VECTORS_FILE, dense_file
 BM25_METHOD = "lucene"  # idf log(1 + (N-n+0.5)/(n+0.5)) is never negative, unlike Robertson's
 
 
+def chunking_record(settings: Settings) -> dict[str, Any]:
+    """The chunker settings and code version that produced a version's chunks."""
+    from ingest.chunker import CHUNKER_VERSION
+
+    return {**asdict(settings.chunking), "chunker_version": CHUNKER_VERSION}
+
+
 def row_order_key(chunk: Chunk) -> tuple[int, str, int, int, str]:
     """Guideline rows first, then a deterministic order so incremental and full builds agree row for row."""
     return (POOLS.index(pool_of(chunk.tier)), chunk.doc_id, chunk.start, chunk.end, chunk.chunk_id)
@@ -75,7 +82,7 @@ def write_version(
             "model_name": emb.model_name, "model_id": Embedder(emb).model_id, "dimension": emb.dimension,
             "backend": emb.backend, "max_seq_length": emb.max_seq_length,
         },
-        "chunking": asdict(settings.chunking),
+        "chunking": chunking_record(settings),
         "bm25": {
             "k1": ix.bm25_k1, "b": ix.bm25_b, "method": BM25_METHOD,
             "stemming": ix.bm25_stemming, "stopwords": ix.bm25_stopwords,

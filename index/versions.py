@@ -18,7 +18,7 @@ import numpy as np
 
 from curbside.settings import ChunkingSettings, Settings
 from curbside.types import Chunk, DocMeta, Document
-from index.build import row_order_key, write_version
+from index.build import chunking_record, row_order_key, write_version
 from index.embed import Embedder
 from index.embed_cache import EmbeddingCache, text_hash
 from index.errors import CurbsideIndexError
@@ -97,7 +97,7 @@ def _reusable_current(settings: Settings) -> IndexReader | None:
         reader = open_current(settings)
     except CurbsideIndexError:
         return None  # no index, or unusable: rebuild everything (the embedding cache still helps)
-    same_chunking = reader.manifest.get("chunking") == asdict(settings.chunking)
+    same_chunking = reader.manifest.get("chunking") == chunking_record(settings)
     same_backend = reader.manifest["embedding"].get("model_id") == Embedder(settings.embedding).model_id
     return reader if same_chunking and same_backend else None
 

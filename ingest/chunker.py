@@ -13,6 +13,10 @@ from curbside.types import Chunk, Document, Recommendation, Section, Sentence
 from ingest.recommendations import detect_recommendation
 from ingest.sentences import split_sentences
 
+# Bumped whenever chunk boundaries or the sentence/recommendation annotations change, so that an index
+# built by an older chunker is rebuilt instead of carried over (the manifest records it).
+CHUNKER_VERSION = "2"
+
 _WORD = re.compile(r"\S+")
 
 
