@@ -17,6 +17,7 @@ from typing import Any
 from curbside.settings import RetrievalSettings, Settings, shared_data_dir
 from retrieval.benchmarks import corpora
 from retrieval.benchmarks.conversations import (
+    MAX_FALSE_REFUSAL,
     MODES,
     cross_validated_decisions,
     fit_floor,
@@ -105,10 +106,11 @@ def conversations_section(
     lines += [
         "",
         'Refusal ("nothing relevant") decision, floors fitted by 5-fold cross-validation over '
-        "conversations (no conversation's own labels set its floor):",
+        "conversations (no conversation's own labels set its floor; floors refusing more than "
+        f"{MAX_FALSE_REFUSAL:.0%} of the answerable training turns are not considered):",
         "",
-        "| query | split | balanced accuracy |",
-        "|---|---|---|",
+        "| query | split | balanced accuracy | answerable refused | unanswerable refused |",
+        "|---|---|---|---|---|",
     ]
     for mode in ("naive", "rewrite"):
         decisions = cross_validated_decisions(outcomes[mode])
@@ -119,8 +121,12 @@ def conversations_section(
                 if keep(int(o.turn.conversation_id.split("-")[1]))
             ]
             bacc = balanced_accuracy([p for p, _ in pairs], [t for _, t in pairs])
-            lines.append(f"| {mode} | {split} | {bacc:.3f} |")
+            false_refusal = sum(not p for p, t in pairs if t) / sum(t for _, t in pairs)
+            kept_unanswerable = sum(not p for p, t in pairs if not t) / sum(not t for _, t in pairs)
+            lines.append(f"| {mode} | {split} | {bacc:.3f} | {false_refusal:.3f} | {kept_unanswerable:.3f} |")
             json_out[f"refusal/{mode}/{split}"] = bacc
+            json_out[f"false_refusal/{mode}/{split}"] = false_refusal
+            json_out[f"unanswerable_refused/{mode}/{split}"] = kept_unanswerable
     dense, cov, bacc = fit_floor(outcomes["rewrite"])
     json_out["guideline_floor_fitted_on_all"] = {"dense": dense, "coverage": cov, "balanced_accuracy": bacc}
     lines += [

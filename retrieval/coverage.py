@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -81,15 +82,78 @@ class _PostingCounts(Mapping[str, int]):
         return len(self._vocab)
 
 
-def _alternatives(term: str) -> list[set[str]]:
+# British spellings and their American forms (evidence is written in either): "nebulised", "haemodynamically",
+# "oesophageal", "anaemia".
+_SPELLING_VARIANTS: tuple[tuple[str, str], ...] = (
+    ("isation", "ization"),
+    ("ise", "ize"),
+    ("ised", "ized"),
+    ("ising", "izing"),
+    ("aem", "em"),
+    ("oe", "e"),
+    ("our", "or"),
+)
+
+
+def _spellings(word: str) -> set[str]:
+    out = {word}
+    for british, american in _SPELLING_VARIANTS:
+        for w in list(out):
+            if british in w:
+                out.add(w.replace(british, american))
+            if american in w and len(american) > 2:
+                out.add(w.replace(american, british))
+    return out
+
+
+def _phrase_alternatives(phrase: str) -> list[set[str]]:
+    """Stem sets for a phrase: as written, with one word respelt, and (hyphenated words) by their parts."""
+    parts = phrase.lower().split()
+    alts = [{stem(w) for w in parts}]
+    for i, word in enumerate(parts):
+        for variant in _spellings(word) - {word}:
+            alts.append({stem(w) for w in parts[:i] + [variant] + parts[i + 1 :]})
+    split = [p for p in re.split(r"[\s/-]+", phrase.lower()) if p]
+    if len(split) > len(parts):
+        alts.append({stem(p) for p in split})
+    return alts
+
+
+@lru_cache(maxsize=4096)
+def _alternatives(term: str) -> tuple[frozenset[str], ...]:
     """Stem sets any of which counts as the term being present (the term itself or a synonym)."""
-    alts = [{stem(w) for w in term.split()}]
     low = term.lower()
+    alts = _phrase_alternatives(low)
     for entry in synonyms():
         names = [entry.term.lower(), *(p.lower() for p in entry.phrases)]
         if low in names:
-            alts.extend({stem(w) for w in name.replace("-", " ").split()} for name in names)
-    return alts
+            for name in names:
+                alts.extend(_phrase_alternatives(name))
+    return tuple(frozenset(a) for a in alts if a)
+
+
+def asked_terms(
+    question: str,
+    earlier_questions: Sequence[str],
+    is_specific: Callable[[str], bool],
+) -> list[str]:
+    """What the question newly asks about: its specific words (``is_specific``: drug, test, population or
+    procedure names) that the earlier questions of the same topic did not already use.
+
+    Words already in the conversation name the topic, which the retrieved evidence was found for anyway; the
+    relevance question is whether the evidence also speaks of what this turn adds.
+    """
+    earlier: set[str] = set()
+    for text in earlier_questions:
+        earlier |= stems(text)
+    out = []
+    for term in question_terms(question):
+        if not is_specific(term):
+            continue
+        if any(alt <= earlier for alt in _alternatives(term)):
+            continue
+        out.append(term)
+    return out
 
 
 def question_terms(question: str) -> list[str]:
@@ -113,6 +177,15 @@ def coverage(
     present_stems: set[str] = set()
     for text in evidence_texts:
         present_stems |= stems(text)
+    return coverage_of_stems(terms, present_stems, stats)
+
+
+def coverage_of_stems(
+    terms: Sequence[str], present_stems: Set[str], stats: TermStats | None
+) -> tuple[float, list[str]]:
+    """As ``coverage``, with the evidence given as its word stems (cached per passage by the caller)."""
+    if not terms:
+        return 1.0, []
     total = found = 0.0
     missing: list[tuple[float, str]] = []
     for term in terms:

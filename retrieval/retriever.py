@@ -9,7 +9,7 @@ import numpy as np
 
 from curbside.settings import RetrievalSettings
 from curbside.types import Chunk, Conversation, DocMeta, Hit, RetrievalResult, pool_of
-from retrieval.coverage import TermStats, coverage, question_terms
+from retrieval.coverage import TermStats, asked_terms, coverage_of_stems
 from retrieval.facets import detect_facet
 from retrieval.floors import Floors, effective_floors
 from retrieval.followup import RewrittenQuery, announces_new_topic, rewrite_followup
@@ -23,8 +23,12 @@ MIN_TOPIC_SPECIFICITY = 0.3
 # Score bonus, as a share of the pool's best fused score, for documents cited in the previous turn.
 REFERS_BACK_BOOST = 0.5  # the follow-up points at them ("is that a strong recommendation?")
 CONTINUATION_BOOST = 0.1  # same topic, so the same documents are likely still relevant
-# How many of a pool's top passages must mention the question's specific words.
-COVERAGE_DEPTH = 5
+# How many of a pool's top passages are searched for the question's specific words; the other passages of
+# their documents count too, since a guideline section often names the drug in one passage and doses it in
+# the next.
+COVERAGE_DEPTH = 8
+# How many of the previous turn's passages lend their words to the rewrite (which topic words to carry).
+REWRITE_EVIDENCE_DEPTH = 5
 # How deep to look for the previous turn's passages when re-finding them.
 EVIDENCE_SEARCH_DEPTH = 20
 # A question alone that finds the previously cited documents this high up is still on their topic.
@@ -81,6 +85,8 @@ class Retriever:
         self._stats: TermStats | None = None
         self._chunks: dict[int, Chunk] = {}
         self._docs: dict[str, DocMeta] = {}
+        self._row_stems: dict[int, frozenset[str]] = {}
+        self._doc_rows: dict[str, list[int]] | None = None
 
     # -- lookups (cached: the same rows come back turn after turn) -------------------------------------------
     def term_stats(self) -> TermStats:
@@ -99,13 +105,37 @@ class Retriever:
             self._docs[doc_id] = meta if meta is not None else DocMeta(doc_id, doc_id, "unknown", "other")
         return self._docs[doc_id]
 
+    def _stems(self, row: int) -> frozenset[str]:
+        if row not in self._row_stems:
+            self._row_stems[row] = frozenset(stems(self._chunk(row).text))
+        return self._row_stems[row]
+
+    def _rows_of_doc(self, doc_id: str) -> list[int]:
+        if self._doc_rows is None:
+            self._doc_rows = {}
+            for row in range(self.index.n_chunks):
+                self._doc_rows.setdefault(self._chunk(row).doc_id, []).append(row)
+        return self._doc_rows.get(doc_id, [])
+
+    def _evidence_stems(self, hits: list[Hit]) -> set[str]:
+        """Word stems of the top passages and of the other passages of their documents."""
+        present: set[str] = set()
+        for doc_id in dict.fromkeys(h.chunk.doc_id for h in hits[:COVERAGE_DEPTH]):
+            for row in self._rows_of_doc(doc_id):
+                present |= self._stems(row)
+        return present
+
+    def is_specific(self, term: str) -> bool:
+        """A technical word (not everyday English) that is rare enough in the index to name a subject."""
+        return is_technical(term) and self.specificity(term) >= MIN_TOPIC_SPECIFICITY
+
     def specificity(self, term: str) -> float:
         return self.term_stats().specificity(term)
 
     # -- the public entry points -----------------------------------------------------------------------------
     def rewrite(self, question: str, conversation: Conversation | None = None) -> RewrittenQuery:
         rows = self._previous_rows(conversation)
-        evidence = frozenset(s for r in rows[:COVERAGE_DEPTH] for s in stems(self._chunk(r).text)) or None
+        evidence = frozenset(s for r in rows[:REWRITE_EVIDENCE_DEPTH] for s in self._stems(r)) or None
         rewritten = rewrite_followup(
             question, conversation, self.specificity, MIN_TOPIC_SPECIFICITY, evidence_stems=evidence
         )
@@ -168,20 +198,17 @@ class Retriever:
         # The passages the previous turn found stay candidates of an on-topic follow-up, ranked by how close
         # they are to the new query: a facet word ("pregnant") must not push the topic's own guideline out.
         memory = [] if rewritten.topic_shift else self._previous_rows(conversation)
-        # Only technical words are checked: everyday words ("tells", "fence") say nothing about whether
-        # the evidence covers the question, however rare they are in the corpus.
-        own_terms = [
-            t
-            for t in question_terms(question)
-            if is_technical(t) and self.specificity(t) >= MIN_TOPIC_SPECIFICITY
-        ]
+        # Only what this turn newly asks about is checked: technical words ("RSV", "denervation"), not
+        # everyday ones ("tells", "fence") nor the topic words of earlier questions (the evidence was found
+        # for those). A first turn or a new topic is judged on its own question alone.
+        same_topic = conversation is not None and not rewritten.topic_shift
+        earlier = [t.question for t in conversation.turns] if same_topic and conversation else []
+        own_terms = asked_terms(question, earlier, self.is_specific)
         hits: dict[str, list[Hit]] = {}
         signals: dict[str, PoolSignals] = {}
         for pool in POOLS:
             hits[pool], best_dense = self._search_pool(pool, search_text, qvec, filters, boosted, memory)
-            cov, missing = coverage(
-                own_terms, [h.chunk.text for h in hits[pool][:COVERAGE_DEPTH]], self.term_stats()
-            )
+            cov, missing = coverage_of_stems(own_terms, self._evidence_stems(hits[pool]), self.term_stats())
             signals[pool] = PoolSignals(best_dense, cov, missing)
         relevant = {
             pool: bool(hits[pool])

@@ -167,6 +167,14 @@ def general_words() -> frozenset[str]:
     return frozenset(w for w in lines if w.isalpha() and not w.startswith("##"))
 
 
+@lru_cache(maxsize=1)
+def general_stems() -> frozenset[str]:
+    """Stems of the everyday vocabulary, so that inflections ("kidneys", "aches", "scoped") count as everyday
+    too: the WordPiece vocabulary mostly lists one form of each word."""
+    return frozenset(stem(w) for w in general_words())
+
+
 def is_technical(word: str) -> bool:
     """A word outside everyday vocabulary: drug, test, procedure or abbreviation names mostly are."""
-    return word.lower() not in general_words()
+    low = word.lower()
+    return low not in general_words() and stem(low) not in general_stems()

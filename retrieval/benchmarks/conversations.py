@@ -18,6 +18,11 @@ from retrieval.retriever import Retriever
 MODES: tuple[str, ...] = ("alone", "naive", "rewrite")
 # Documents a turn "cites" for the next one: the answer shows its best few guideline documents.
 CITED_PER_TURN = 3
+# Floors that refuse more than this share of the answerable training turns are not considered: a refused
+# answerable question costs the clinician more than a cautious answer to an unanswerable one, and with ten
+# answerable turns per unanswerable one, balanced accuracy alone would trade many of the former for one of
+# the latter.
+MAX_FALSE_REFUSAL = 0.10
 
 
 @dataclass(frozen=True)
@@ -110,8 +115,12 @@ def _decide(outcome: TurnOutcome, dense_floor: float, coverage_floor: float) -> 
     return outcome.best_dense >= dense_floor and outcome.coverage >= coverage_floor
 
 
-def fit_floor(outcomes: Sequence[TurnOutcome]) -> tuple[float, float, float]:
-    """Grid-search (dense floor, coverage floor) maximising balanced accuracy: (dense, coverage, bacc).
+def fit_floor(
+    outcomes: Sequence[TurnOutcome], max_false_refusal: float = MAX_FALSE_REFUSAL
+) -> tuple[float, float, float]:
+    """Grid-search (dense floor, coverage floor) maximising balanced accuracy: (dense, coverage, bacc),
+    among the floors that refuse at most ``max_false_refusal`` of the answerable turns (all floors when none
+    does).
 
     Ties go to the lowest floors, so that evidence is refused only when the data demand it.
     """
@@ -119,6 +128,7 @@ def fit_floor(outcomes: Sequence[TurnOutcome]) -> tuple[float, float, float]:
     dense_grid = sorted({0.0} | {round(o.best_dense, 4) for o in outcomes})
     coverage_grid = sorted({0.0} | {round(o.coverage, 4) for o in outcomes})
     best = (-1.0, 0.0, 0.0)
+    fallback = (-1.0, 0.0, 0.0)
     for d in dense_grid:
         for c in coverage_grid:
             predicted = [_decide(o, d, c) for o in outcomes]
@@ -127,8 +137,12 @@ def fit_floor(outcomes: Sequence[TurnOutcome]) -> tuple[float, float, float]:
             if not pos or not neg:
                 return 0.0, 0.0, float("nan")
             bacc = (sum(pos) / len(pos) + sum(neg) / len(neg)) / 2
-            if bacc > best[0] + 1e-12:
+            if bacc > fallback[0] + 1e-12:
+                fallback = (bacc, d, c)
+            if 1 - sum(pos) / len(pos) <= max_false_refusal + 1e-12 and bacc > best[0] + 1e-12:
                 best = (bacc, d, c)
+    if best[0] < 0:
+        best = fallback
     # Place each floor midway between the chosen value and the next lower observed one, so a new turn scoring
     # just under the lowest accepted training turn is not refused by the accident of where the data fell.
     return _midway(best[1], dense_grid), _midway(best[2], coverage_grid), best[0]

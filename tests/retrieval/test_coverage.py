@@ -1,0 +1,72 @@
+"""What a follow-up newly asks about, and whether the retrieved evidence mentions it."""
+
+from __future__ import annotations
+
+from curbside.settings import RetrievalSettings
+from curbside.types import Conversation, Turn
+from retrieval.coverage import asked_terms, coverage, coverage_of_stems
+from retrieval.floors import Floors, PoolFloor
+from retrieval.retriever import Retriever
+from retrieval.vocabulary import stems
+
+
+def _always_specific(term: str) -> bool:
+    return True
+
+
+def test_words_of_earlier_questions_are_not_newly_asked() -> None:
+    earlier = ["Oral regimen for community-acquired pneumonia in a smoker?"]
+    terms = asked_terms("Should the pneumonia patient also get the RSV vaccine?", earlier, _always_specific)
+    assert "rsv" in terms and "vaccine" in terms
+    assert "pneumonia" not in terms
+
+
+def test_first_turn_is_judged_on_its_own_words() -> None:
+    terms = asked_terms("Colchicine dose for a gout flare?", [], _always_specific)
+    assert {"colchicine", "gout", "flare"} <= set(terms)
+
+
+def test_hyphenated_words_are_covered_by_their_parts() -> None:
+    share, missing = coverage(["smear-positive"], ["Sputum smear positive pulmonary tuberculosis."], None)
+    assert share == 1.0 and missing == []
+
+
+def test_british_spelling_matches_american_evidence() -> None:
+    share, _ = coverage(["nebulised"], ["Nebulized magnesium sulfate may be given."], None)
+    assert share == 1.0
+
+
+def test_synonyms_cover_an_abbreviation() -> None:
+    share, _ = coverage(["RSV"], ["Respiratory syncytial virus vaccination in older adults."], None)
+    assert share == 1.0
+
+
+def test_missing_terms_lower_the_share_and_are_named() -> None:
+    share, missing = coverage_of_stems(["rsv", "vaccine"], stems("vaccine schedules"), None)
+    assert share == 0.5 and missing == ["rsv"]
+
+
+def _coverage_only(fake_index, fake_encoder) -> Retriever:
+    return Retriever(fake_index, fake_encoder, floors=Floors(PoolFloor(0.0, 0.8), PoolFloor(0.0, 0.8)))
+
+
+def test_rsv_vaccine_after_cap_is_refused_and_duration_is_not(fake_index, fake_encoder) -> None:
+    conversation = Conversation(
+        "cap", [Turn("Which oral regimen for community-acquired pneumonia?", "", ["idsa:cap"])]
+    )
+    retriever = _coverage_only(fake_index, fake_encoder)
+    assert retriever.retrieve("How long do I treat him?", conversation).guideline_relevant
+    refused = retriever.retrieve("Should he also get the RSV vaccine?", conversation)
+    assert not refused.relevant and "rsv" in (refused.refusal_reason or "").lower()
+
+
+def test_term_in_another_passage_of_a_retrieved_document_counts(fake_index, fake_encoder) -> None:
+    # "prednisone" is only in the third passage of the gout-flare guideline, which the question does not
+    # retrieve first; the document's other passages still show the guideline speaks of it.
+    conversation = Conversation("gout", [Turn("Colchicine dose for a gout flare?", "", ["acr:gout_flare"])])
+    floors = Floors(PoolFloor(0.0, 0.8), PoolFloor(0.0, 0.8))
+    retriever = Retriever(fake_index, fake_encoder, RetrievalSettings(per_doc_cap=1, k_per_pool=1), floors)
+    trace = retriever.trace("Could he take prednisone for the flare?", conversation)
+    shown = [h.chunk.text for h in trace.result.guideline_hits]
+    assert not any("prednisone" in text for text in shown)
+    assert "prednisone" not in trace.signals["guideline"].missing_terms
