@@ -8,7 +8,7 @@ and a citation's ``start``/``end`` point at the exact supporting words.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 SCHEMA_VERSION = "1.0"
 
@@ -21,15 +21,7 @@ Tier = Literal[
     "consumer",
     "other",
 ]
-TIERS: tuple[str, ...] = (
-    "guideline",
-    "systematic_review",
-    "randomized_trial",
-    "observational",
-    "narrative_review",
-    "consumer",
-    "other",
-)
+TIERS: tuple[str, ...] = get_args(Tier)
 # Evidence pools that retrieval keeps apart so guidelines are never crowded out.
 Pool = Literal["guideline", "research"]
 Direction = Literal["for", "against", "conditional", "insufficient"]
