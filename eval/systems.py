@@ -10,6 +10,7 @@ from typing import Protocol
 
 from curbside.types import Answer, Chunk, Citation, Conversation
 from index.store import IndexReader
+from retrieval.fusion import merged_hits
 
 
 class EvalSystem(Protocol):
@@ -90,7 +91,7 @@ class CurbsideSystem:
         retriever = self.curbside.retriever  # type: ignore[attr-defined]
         embedder = self.curbside.embedder  # type: ignore[attr-defined]
         result = retriever.retrieve(question, conversation)
-        hits = sorted(result.guideline_hits + result.research_hits, key=lambda h: -h.score)
+        hits = merged_hits(result)
         query = result.query
         index = self.index
         runs = {

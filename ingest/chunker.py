@@ -13,9 +13,9 @@ from curbside.types import Chunk, Document, Recommendation, Section, Sentence
 from ingest.recommendations import detect_recommendation
 from ingest.sentences import split_sentences
 
-# Bumped whenever chunk boundaries or the sentence/recommendation annotations change, so that an index
+# Bumped whenever chunk boundaries, tiers or the sentence/recommendation annotations change, so that an index
 # built by an older chunker is rebuilt instead of carried over (the manifest records it).
-CHUNKER_VERSION = "2"
+CHUNKER_VERSION = "3"
 
 _WORD = re.compile(r"\S+")
 

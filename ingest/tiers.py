@@ -63,9 +63,13 @@ _LABORATORY = re.compile(
     r"\b(mice|rats|in vitro|cell lines?|cultured cells|zebrafish|rabbits|dogs|pigs)\b", re.I
 )
 _NARRATIVE = re.compile(r"\b(review|overview|update on|state of the art)\b", re.I)
-_GUIDELINE_TEXT = re.compile(
-    r"\b(guideline|consensus statement|position statement|practice parameter)\b", re.I
+# A title that names itself a guideline; studies ABOUT guidelines (adherence, questions) are not guidelines.
+_GUIDELINE_TITLE = re.compile(
+    r"\b(clinical practice guidelines?|guidelines? (for|on)|consensus statement|position statement"
+    r"|practice parameter)\b",
+    re.I,
 )
+_ABOUT_GUIDELINES = re.compile(r"\b(adherence|compliance|implementation|uptake|awareness|impact)\b|\?", re.I)
 
 
 def tier_from_metadata(source: str, publication_types: Iterable[str] = ()) -> str | None:
@@ -88,7 +92,7 @@ def tier_from_text(title: str, text: str) -> str:
         _SYSTEMATIC.search(head) and re.search(r"\b(searched|databases?|MEDLINE|PubMed)\b", head)
     ):
         return "systematic_review"
-    if _GUIDELINE_TEXT.search(title):
+    if _GUIDELINE_TITLE.search(title) and not _ABOUT_GUIDELINES.search(title):
         return "guideline"
     if _RANDOMIZED.search(_RANDOMIZED_WANTED.sub(" ", head)):
         return "randomized_trial"

@@ -1,7 +1,7 @@
 """Retrieval: follow-up rewriting, hybrid (BM25 + dense) search per evidence pool, fusion, floors."""
 
 from retrieval.followup import RewrittenQuery, rewrite_followup
-from retrieval.fusion import Filters, cap_per_doc, rrf_fuse, weighted_fuse
+from retrieval.fusion import Filters, cap_per_doc, merged_hits, rrf_fuse, weighted_fuse
 from retrieval.retriever import PoolSignals, RetrievalTrace, Retriever
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "Retriever",
     "RewrittenQuery",
     "cap_per_doc",
+    "merged_hits",
     "rewrite_followup",
     "rrf_fuse",
     "weighted_fuse",

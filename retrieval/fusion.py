@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from curbside.types import DocMeta
+from curbside.types import DocMeta, Hit, RetrievalResult
 
 Ranking = Sequence[tuple[int, float]]  # (row, score), best first
 
@@ -106,3 +106,19 @@ def cap_per_doc(
         if len(kept) >= limit:
             break
     return kept
+
+
+def merged_hits(result: RetrievalResult) -> list[Hit]:
+    """One ranking across both evidence pools, for document-level evaluation.
+
+    Pools are fused separately, so their scores compare only within a pool: rank the pools that passed
+    their relevance floor (the ones an answer shows), or both when neither did.
+    """
+    pools = [
+        hits
+        for hits, relevant in ((result.guideline_hits, result.guideline_relevant),
+                               (result.research_hits, result.research_relevant))
+        if relevant
+    ]
+    merged = [h for pool in (pools or [result.guideline_hits, result.research_hits]) for h in pool]
+    return sorted(merged, key=lambda h: -h.score)

@@ -10,6 +10,7 @@ from typing import Any
 from curbside.settings import RetrievalSettings
 from retrieval.benchmarks.corpora import Query
 from retrieval.benchmarks.metrics import distinct
+from retrieval.fusion import merged_hits
 from retrieval.retriever import Retriever
 
 SYSTEMS: tuple[str, ...] = ("bm25", "dense", "hybrid")
@@ -38,7 +39,7 @@ def rank_queries(
         retriever = Retriever(index, embedder, replace(settings, k_per_pool=depth, per_doc_cap=depth))
         for q in queries:
             result = retriever.retrieve(q.text)
-            hits = sorted(result.guideline_hits + result.research_hits, key=lambda h: -h.score)
+            hits = merged_hits(result)
             ranked[q.qid] = distinct([h.doc.doc_id for h in hits])[:depth]
         return ranked
     for q in queries:

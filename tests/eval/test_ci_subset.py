@@ -1,4 +1,4 @@
-"""The fast evaluation subset with its regression floors (eval/ci_thresholds.json), run as part of the suite."""
+"""The fast evaluation subset with its regression floors (eval/ci_thresholds.json), run in the suite."""
 
 from __future__ import annotations
 

@@ -60,3 +60,13 @@ def test_a_call_for_randomized_trials_does_not_make_a_study_one() -> None:
     assert tier_from_text("", text) == "observational"
     text = "Outcomes of 50 patients. Further randomized trials in larger groups are warranted."
     assert tier_from_text("", text) == "observational"
+
+
+def test_a_study_about_guidelines_is_not_a_guideline() -> None:
+    from ingest.tiers import tier_from_text
+
+    question = "Is scintigraphy a guideline method in determining amputation levels?"
+    assert tier_from_text(question, "") != "guideline"
+    assert tier_from_text("Adherence to guidelines for asthma care in primary practice", "") != "guideline"
+    title = "Clinical practice guideline for the management of acute otitis media"
+    assert tier_from_text(title, "") == "guideline"

@@ -78,3 +78,25 @@ def test_filters_accept_and_reject_on_each_field() -> None:
 def test_filters_reject_an_inverted_year_range() -> None:
     with pytest.raises(ValueError, match="year_min"):
         Filters(year_min=2022, year_max=2010)
+
+
+def test_merged_hits_ranks_only_pools_that_passed_their_floor() -> None:
+    from curbside.types import Chunk, DocMeta, Hit, RetrievalResult
+    from retrieval.fusion import merged_hits
+
+    def hit(doc: str, pool: str, score: float) -> Hit:
+        meta = DocMeta(doc_id=doc, title=doc, source="s", tier="guideline" if pool == "guideline" else "other")
+        return Hit(Chunk(chunk_id=doc, doc_id=doc, text="t", start=0, end=1), meta, score, pool)
+
+    result = RetrievalResult(
+        query="q",
+        guideline_hits=[hit("g1", "guideline", 0.05)],
+        research_hits=[hit("r1", "research", 0.04), hit("r2", "research", 0.03)],
+        guideline_relevant=False,
+        research_relevant=True,
+    )
+    assert [h.doc.doc_id for h in merged_hits(result)] == ["r1", "r2"]
+    result.guideline_relevant = True
+    assert [h.doc.doc_id for h in merged_hits(result)] == ["g1", "r1", "r2"]
+    result.guideline_relevant = result.research_relevant = False
+    assert [h.doc.doc_id for h in merged_hits(result)] == ["g1", "r1", "r2"]
