@@ -85,7 +85,8 @@ def test_merged_hits_ranks_only_pools_that_passed_their_floor() -> None:
     from retrieval.fusion import merged_hits
 
     def hit(doc: str, pool: str, score: float) -> Hit:
-        meta = DocMeta(doc_id=doc, title=doc, source="s", tier="guideline" if pool == "guideline" else "other")
+        tier = "guideline" if pool == "guideline" else "other"
+        meta = DocMeta(doc_id=doc, title=doc, source="s", tier=tier)
         return Hit(Chunk(chunk_id=doc, doc_id=doc, text="t", start=0, end=1), meta, score, pool)
 
     result = RetrievalResult(
