@@ -19,17 +19,7 @@ TURN_METRICS: tuple[str, ...] = (
     "first_citation_guideline",
 )
 # The figures the report's main table shows, in order.
-HEADLINE: tuple[str, ...] = (
-    "citation_recall",
-    "citation_precision",
-    "fully_supported",
-    "cites_gold_doc",
-    "overlaps_gold_quote",
-    "guideline_first",
-    "first_citation_guideline",
-    "refusal_precision",
-    "refusal_recall",
-)
+HEADLINE: tuple[str, ...] = (*TURN_METRICS, "refusal_precision", "refusal_recall")
 
 
 def mean_of(records: Sequence[dict[str, Any]], metric: str) -> tuple[float, int]:
