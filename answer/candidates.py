@@ -56,6 +56,7 @@ class Candidate:
     label: str | None = None  # structured-abstract label in front of the sentence, lower-case
     heading: str = ""  # the nearest heading above the sentence (inside the passage, else its section)
     context_tokens: frozenset[str] = frozenset()  # tokens of the heading path and document title
+    hit_dense: float = 0.0  # the passage's embedding cosine to the query
 
     @property
     def is_guideline(self) -> bool:
@@ -177,6 +178,7 @@ def candidates_from_hits(hits: list[Hit]) -> list[Candidate]:
                             pool=hit.pool, hit_rank=rank, hit_score=hit.score, recommendation=rec,
                             tokens=token_set(text), label=cleaned[2], heading=heading,
                             context_tokens=base_context | token_set(heading),
+                            hit_dense=hit.dense_score or 0.0,
                         )
                     )
     return out

@@ -20,6 +20,7 @@ from answer.facets import page_facet
 from answer.leads import guideline_lead, research_lead
 from answer.references import number_references, statement_of
 from answer.select import Scored, add_embedding_scores, facets_first, pick, score_candidates
+from answer.selection_model import load_model
 from answer.text import token_set, word_count
 from answer.topic import TermWeight
 from curbside.settings import AnswerSettings
@@ -32,6 +33,9 @@ DISCLAIMER = (
 REFUSAL = "The indexed corpus has no evidence that answers this question."
 # Share of the word budget the guideline section may use when research is shown too.
 GUIDELINE_SHARE = 0.55
+# At most this many guideline statements from one document: the page then shows the best line of the next
+# document too, instead of a third line of the first.
+GUIDELINE_STATEMENTS_PER_DOCUMENT = 2
 # A second organization's recommendation joins the bottom line only when it scores nearly as well.
 SECOND_GUIDELINE_SHARE = 0.85
 
@@ -46,9 +50,10 @@ def embedding_rerank_enabled(settings: AnswerSettings) -> bool:
 
 
 def _guideline_hits(result: RetrievalResult) -> list[Hit]:
+    """The guideline hits, then the other passages of their top documents (ranked after every hit)."""
     if not result.guideline_relevant:
         return []
-    return [h for h in result.guideline_hits if h.doc.tier == "guideline"]
+    return [h for h in result.guideline_hits + result.guideline_context if h.doc.tier == "guideline"]
 
 
 def _research_hits(result: RetrievalResult) -> list[Hit]:
@@ -89,11 +94,15 @@ def _research_by_facet(picked: list[Scored]) -> list[ResearchFacet]:
 
 
 def _bottom_line(guidelines: list[Scored], research: list[Scored], wanted_facet: str | None) -> list[Scored]:
-    """Top guideline statement, a second guideline from another organization if any, top research finding."""
-    lines: list[Scored] = guidelines[:1]
-    first_org = guidelines[0].candidate.doc.organization if guidelines else None
-    close = guidelines[0].score * SECOND_GUIDELINE_SHARE if guidelines else 0.0
-    other_orgs = [g for g in guidelines[1:] if g.candidate.doc.organization != first_org and g.score >= close]
+    """The guideline stance (the best picked statement that is a recommendation, else the best one), a
+    second organization's recommendation if it scores nearly as well, then the top research finding."""
+    stances = [g for g in guidelines if g.candidate.recommendation is not None]
+    first = (stances or guidelines)[:1]
+    lines: list[Scored] = list(first)
+    first_org = first[0].candidate.doc.organization if first else None
+    close = first[0].score * SECOND_GUIDELINE_SHARE if first else 0.0
+    others = [g for g in stances or guidelines if g not in first]
+    other_orgs = [g for g in others if g.candidate.doc.organization != first_org and g.score >= close]
     lines += other_orgs[:1]
     if research:
         preferred = [r for r in research if r.facet in {wanted_facet or "efficacy", "efficacy"}]
@@ -120,7 +129,7 @@ def compose(
     wanted_facet = page_facet(result.facet)
     guideline_candidates = candidates_from_hits(_guideline_hits(result))
     research_candidates = candidates_from_hits(_research_hits(result))
-    guideline_scored = score_candidates(query, guideline_candidates, wanted_facet, term_weight)
+    guideline_scored = score_candidates(query, guideline_candidates, wanted_facet, term_weight, load_model())
     research_scored = score_candidates(query, research_candidates, wanted_facet, term_weight)
     if embed is not None and embedding_rerank_enabled(settings):
         add_embedding_scores(query, [guideline_scored, research_scored], embed)
@@ -130,8 +139,14 @@ def compose(
         guideline_budget = int(settings.max_words * GUIDELINE_SHARE) if guideline_scored else 0
     asked = token_set(query)
     guidelines = pick(
-        guideline_scored, settings.max_guideline_statements, guideline_budget, query_tokens=asked
+        guideline_scored,
+        settings.max_guideline_statements,
+        guideline_budget,
+        query_tokens=asked,
+        max_per_document=GUIDELINE_STATEMENTS_PER_DOCUMENT,
     )
+    # The section reads as recommendations first (in score order), then the supporting detail lines.
+    guidelines.sort(key=lambda g: g.candidate.recommendation is None)
     used = sum(word_count(g.candidate.text) for g in guidelines)
     research_order = facets_first(research_scored, wanted_facet)
     research = pick(

@@ -7,7 +7,6 @@ the picked statement as extra citations instead of repeating it.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,8 +16,9 @@ import numpy as np
 from answer.candidates import Candidate
 from answer.facets import facet_of, heading_facet, result_cue
 from answer.recommendation_cues import has_strength
+from answer.selection_model import SelectionModel, feature_matrix
 from answer.text import near_duplicate_tokens, overlap, token_set, word_count
-from answer.topic import CONTEXT_WEIGHT, QueryTopic, TermWeight, local_idf, query_topic
+from answer.topic import QueryTopic, TermWeight, lexical_share, local_idf, query_topic, query_weights
 
 Embed = Callable[[list[str]], np.ndarray]
 
@@ -70,15 +70,6 @@ class Scored:
         return [self.candidate, *self.merged]
 
 
-def _lexical(query: dict[str, float], cand: Candidate, idf: dict[str, float]) -> float:
-    """Share of the query's idf-weighted terms that the sentence contains."""
-    default = math.log(1.0 + (len(idf) + 0.5) / 0.5) if idf else 1.0
-    total = sum(w * idf.get(t, default) for t, w in query.items())
-    if total == 0:
-        return 0.0
-    return sum(w * idf.get(t, default) for t, w in query.items() if t in cand.tokens) / total
-
-
 def _role(cand: Candidate, facet: str) -> float:
     """Guidelines: recommendations (as ingest parsed them) first, graded ones most.
     Research: results and conclusions over background."""
@@ -101,15 +92,6 @@ def _facet(cand: Candidate) -> str:
     return facet_of(cand.text)
 
 
-def _query_weights(query: str) -> dict[str, float]:
-    """The question's own terms at full weight; terms a follow-up rewrite carried over as
-    "(context: ...)" at CONTEXT_WEIGHT, so they keep the topic without outweighing the new ask."""
-    own, _, context = query.partition("(context:")
-    weights = dict.fromkeys(token_set(context), CONTEXT_WEIGHT)
-    weights.update(dict.fromkeys(token_set(own), 1.0))
-    return weights
-
-
 def _topic_coverage(topic: QueryTopic, cand: Candidate) -> float:
     """How much of the question's topic the sentence, its headings and its document title express."""
     return topic.coverage(cand.tokens | cand.context_tokens)
@@ -120,31 +102,42 @@ def score_candidates(
     candidates: list[Candidate],
     wanted_facet: str | None,
     term_weight: TermWeight | None = None,
+    model: SelectionModel | None = None,
 ) -> list[Scored]:
     """Scores for the on-topic candidates, best first (deterministic ties); off-topic ones are dropped.
 
     ``term_weight`` gives index-wide specificity of a word; without it, IDF over these sentences.
+    ``model`` (fitted on guideline sentences) replaces the hand-set weights when given.
     """
     if not candidates:
         return []
     idf = local_idf([c.tokens for c in candidates])
     topic = query_topic(query, idf, term_weight)
-    query_weights = _query_weights(query)
+    weights = query_weights(query)
     # Fused retrieval scores relative to the pool's best: near-equal passages weigh near-equally.
     top_hit = max((c.hit_score for c in candidates), default=0.0) or 1.0
     covered = [_topic_coverage(topic, c) for c in candidates]
     gate = TOPIC_GATE * max(covered, default=0.0)
+    facets = {id(c): _facet(c) for c in candidates}
+    learned = (
+        model.probabilities(feature_matrix(query, candidates, wanted_facet, idf, facets, term_weight))
+        if model is not None
+        else None
+    )
     scored = []
-    for cand, coverage in zip(candidates, covered, strict=True):
+    for i, (cand, coverage) in enumerate(zip(candidates, covered, strict=True)):
         if topic.concepts and (coverage <= 0.0 or coverage < gate):
             continue  # shares only generic or facet words with the question, or far less than others do
-        facet = _facet(cand)
+        facet = facets[id(cand)]
         role = _role(cand, facet)
         if not cand.is_guideline and role < 0:
             continue  # a study's aim, methods or background is not a finding to show
+        if learned is not None:
+            scored.append(Scored(cand, float(learned[i]), facet))
+            continue
         score = (
             TOPIC_WEIGHT * topic.coverage(cand.tokens)
-            + LEXICAL_WEIGHT * _lexical(query_weights, cand, idf)
+            + LEXICAL_WEIGHT * lexical_share(weights, cand, idf)
             + HEADING_WEIGHT * topic.coverage(token_set(cand.heading))
             + RANK_WEIGHT * cand.hit_score / top_hit
             + (GUIDELINE_ROLE_WEIGHT if cand.is_guideline else RESEARCH_ROLE_WEIGHT) * role
@@ -185,6 +178,7 @@ def pick(
     max_words: int,
     max_per_passage: int = 2,
     query_tokens: frozenset[str] = frozenset(),
+    max_per_document: int | None = None,
 ) -> list[Scored]:
     """Greedy pick in the given order: merge near-duplicates, skip redundant ones, respect the budgets."""
     if not scored:
@@ -193,6 +187,7 @@ def pick(
     picked: list[Scored] = []
     words = 0
     per_passage: Counter[str] = Counter()
+    per_document: Counter[str] = Counter()
     for item in scored:
         cand = item.candidate
         if item.score < floor:
@@ -210,12 +205,15 @@ def pick(
             continue
         if len(picked) >= max_statements or per_passage[cand.chunk.chunk_id] >= max_per_passage:
             continue
+        if max_per_document is not None and per_document[cand.doc.doc_id] >= max_per_document:
+            continue
         cost = word_count(cand.text)
         if picked and words + cost > max_words:
             continue
         picked.append(item)
         words += cost
         per_passage[cand.chunk.chunk_id] += 1
+        per_document[cand.doc.doc_id] += 1
     return picked
 
 

@@ -14,8 +14,9 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from answer.text import tokens
+from answer.text import token_set, tokens
 from retrieval.vocabulary import content_words, synonyms
 
 # Term -> specificity in [0, 1] over the whole index (retrieval's TermStats.specificity).
@@ -124,3 +125,21 @@ def local_idf(token_sets: list[frozenset[str]]) -> dict[str, float]:
     df = Counter(t for ts in token_sets for t in ts)
     n = len(token_sets)
     return {t: math.log(1.0 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+
+
+def query_weights(query: str) -> dict[str, float]:
+    """The question's own terms at full weight; terms a follow-up rewrite carried over as
+    "(context: ...)" at CONTEXT_WEIGHT, so they keep the topic without outweighing the new ask."""
+    own, _, context = query.partition("(context:")
+    weights = dict.fromkeys(token_set(context), CONTEXT_WEIGHT)
+    weights.update(dict.fromkeys(token_set(own), 1.0))
+    return weights
+
+
+def lexical_share(query: dict[str, float], cand: Any, idf: dict[str, float]) -> float:
+    """Share of the query's idf-weighted terms that the sentence (``cand.tokens``) contains."""
+    default = math.log(1.0 + (len(idf) + 0.5) / 0.5) if idf else 1.0
+    total = sum(w * idf.get(t, default) for t, w in query.items())
+    if total == 0:
+        return 0.0
+    return sum(w * idf.get(t, default) for t, w in query.items() if t in cand.tokens) / total

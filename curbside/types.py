@@ -133,6 +133,9 @@ class RetrievalResult:
     research_relevant: bool
     facet: str | None = None
     refusal_reason: str | None = None  # set when nothing relevant was found
+    # Further passages of the top guideline documents (not among the hits), closest to the query first: the
+    # sentence that answers a follow-up often sits in another passage of the section the hits came from.
+    guideline_context: list[Hit] = field(default_factory=list)
 
     @property
     def relevant(self) -> bool:

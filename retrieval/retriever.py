@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -9,6 +10,7 @@ import numpy as np
 
 from curbside.settings import RetrievalSettings
 from curbside.types import Chunk, Conversation, DocMeta, Hit, RetrievalResult, pool_of
+from retrieval.context import context_passages, cosine_to
 from retrieval.coverage import TermStats, asked_terms, coverage_of_stems
 from retrieval.facets import detect_facet
 from retrieval.floors import Floors, effective_floors
@@ -216,9 +218,15 @@ class Retriever:
             and signals[pool].coverage >= self.floors.for_pool(pool).coverage
             for pool in POOLS
         }
+        context = (
+            context_passages(hits["guideline"], self._rows_of_doc, self._chunk, self._cosine(qvec))
+            if relevant["guideline"]
+            else []
+        )
         result = RetrievalResult(
             query=rewritten.query,
             guideline_hits=hits["guideline"],
+            guideline_context=context,
             research_hits=hits["research"],
             guideline_relevant=relevant["guideline"],
             research_relevant=relevant["research"],
@@ -265,6 +273,7 @@ class Retriever:
                 fused[row] += top * boosted.get(self._chunk(row).doc_id, 0.0)
         ranked = cap_per_doc(rank_fused(fused), lambda r: self._chunk(r).doc_id, s.per_doc_cap, s.k_per_pool)
         dense_of, bm25_of = dict(dense), dict(lexical)
+        cosine = self._cosine(qvec)
         hits = [
             Hit(
                 chunk=self._chunk(row),
@@ -272,11 +281,15 @@ class Retriever:
                 score=score,
                 pool=pool,
                 bm25_score=bm25_of.get(row),
-                dense_score=dense_of.get(row),
+                dense_score=dense_of[row] if row in dense_of else cosine(row),
             )
             for row, score in ranked
         ]
         return hits, (dense[0][1] if dense else 0.0)
+
+    def _cosine(self, qvec: np.ndarray) -> Callable[[int], float]:
+        vectors = getattr(self.index, "vectors", None)
+        return cosine_to(vectors() if callable(vectors) else vectors, qvec)
 
     def _rank_memory(
         self, rows: list[int], pool: str, qvec: np.ndarray, filters: Filters | None

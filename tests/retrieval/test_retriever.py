@@ -137,3 +137,13 @@ def test_wording_shift_is_confirmed_against_the_index(fake_index, fake_encoder) 
         "Which antibiotic for outpatients with community-acquired pneumonia and comorbidities?", conversation
     )
     assert new_topic.topic_shift and not new_topic.carried_terms
+
+
+def test_relevant_guideline_pool_brings_other_passages_of_its_documents(fake_index, fake_encoder) -> None:
+    result = make(fake_index, fake_encoder, per_doc_cap=1).retrieve("colchicine dose gout flare")
+    shown = {h.chunk.chunk_id for h in result.guideline_hits}
+    assert result.guideline_context, "the capped document's other passages are offered as context"
+    assert all(h.chunk.chunk_id not in shown for h in result.guideline_context)
+    top_docs = {h.doc.doc_id for h in result.guideline_hits}
+    assert {h.doc.doc_id for h in result.guideline_context} <= top_docs
+    assert all(h.dense_score is not None for h in result.guideline_hits + result.guideline_context)

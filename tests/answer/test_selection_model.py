@@ -1,0 +1,64 @@
+"""The fitted sentence-selection model: its file, its features and how compose uses it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from answer.candidates import candidates_from_hits
+from answer.select import _facet, pick, score_candidates
+from answer.selection_model import FEATURES, MODEL_FILE, SelectionModel, _load, feature_matrix, load_model
+from answer.topic import local_idf
+
+
+def test_the_shipped_model_loads_and_names_its_provenance() -> None:
+    model = load_model()
+    assert model is not None and len(model.coef) == len(FEATURES)
+    assert "held out" in model.provenance
+
+
+def test_a_model_file_with_other_features_is_refused_with_its_path(tmp_path: Path) -> None:
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    data["features"] = data["features"][:-1]
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    _load.cache_clear()
+    with pytest.raises(ValueError, match="model.json"):
+        load_model(path)
+    assert load_model(tmp_path / "absent.json") is None
+
+
+def test_features_have_one_row_per_candidate_and_follow_up_context_is_seen(seed_result) -> None:
+    candidates = candidates_from_hits(seed_result.guideline_hits)
+    idf = local_idf([c.tokens for c in candidates])
+    facets = {id(c): _facet(c) for c in candidates}
+    plain = feature_matrix("knee stem cell injections", candidates, None, idf, facets)
+    follow = feature_matrix("is it safe? (context: knee stem cell injections)", candidates, None, idf, facets)
+    assert plain.shape == (len(candidates), len(FEATURES))
+    column = FEATURES.index("is_follow_up")
+    assert not plain[:, column].any() and follow[:, column].all()
+
+
+def test_the_model_ranks_by_its_weights(seed_result) -> None:
+    candidates = candidates_from_hits(seed_result.guideline_hits)
+    n = len(FEATURES)
+    # A model that only likes sentences with strength words puts a graded recommendation first.
+    coef = np.zeros(n)
+    coef[FEATURES.index("is_graded")] = 5.0
+    model = SelectionModel(np.zeros(n), np.ones(n), coef, 0.0)
+    scored = score_candidates("knee stem cell injections", candidates, None, model=model)
+    assert "(Strong)" in scored[0].candidate.text
+    coef[FEATURES.index("is_graded")] = -5.0
+    scored = score_candidates("knee stem cell injections", candidates, None, model=model)
+    assert "(Strong)" not in scored[0].candidate.text
+
+
+def test_pick_caps_statements_per_document(seed_result) -> None:
+    candidates = candidates_from_hits(seed_result.guideline_hits + seed_result.research_hits)
+    scored = score_candidates("knee stem cell injections pain", candidates, None)
+    capped = pick(scored, max_statements=10, max_words=1000, max_per_document=1)
+    docs = [s.candidate.doc.doc_id for s in capped]
+    assert len(docs) == len(set(docs)) and len(docs) >= 2
