@@ -140,10 +140,12 @@ def conversations_section(
             floors.provenance.split("research:", 1)[-1].strip() if "research:" in floors.provenance else ""
         )
         provenance = (
-            "guideline: fitted on all 40 followup_dev conversations (balanced-accuracy grid search, floors "
-            f"set midway to the next observed value); research: {research_note or 'uncalibrated default'}"
+            "guideline: fitted on all 40 followup_dev conversations (balanced-accuracy grid search, at most "
+            f"{MAX_FALSE_REFUSAL:.0%} of answerable turns refused, floors set midway to the next observed "
+            f"value); research: {research_note or 'the same floors, transferred'}"
         )
-        floors = Floors(PoolFloor(dense, cov), floors.research, provenance)
+        # No set of unanswerable research questions exists: the research pool takes the same floors.
+        floors = Floors(PoolFloor(dense, cov), PoolFloor(dense, cov), provenance)
         save_floors(floors)
     with (out / "retrieval_conversations_turns.jsonl").open("w", encoding="utf-8") as handle:
         for o in outcomes["rewrite"]:

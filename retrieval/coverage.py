@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from retrieval.vocabulary import content_words, stem, stems, synonyms
+from retrieval.vocabulary import content_words, drug_classes, stem, stems, synonyms
 
 
 @dataclass
@@ -124,7 +124,7 @@ def _alternatives(term: str) -> tuple[frozenset[str], ...]:
     """Stem sets any of which counts as the term being present (the term itself or a synonym)."""
     low = term.lower()
     alts = _phrase_alternatives(low)
-    for entry in synonyms():
+    for entry in synonyms() + drug_classes():
         names = [entry.term.lower(), *(p.lower() for p in entry.phrases)]
         if low in names:
             for name in names:
@@ -191,9 +191,51 @@ def coverage_of_stems(
     for term in terms:
         weight = stats.idf(term) if stats is not None else 1.0
         total += weight
-        if any(alt and alt <= present_stems for alt in _alternatives(term)):
+        if is_present(term, present_stems, stats):
             found += weight
         else:
             missing.append((weight, term))
     missing.sort(key=lambda m: (-m[0], m[1]))
     return (found / total if total > 0 else 1.0), [t for _, t in missing]
+
+
+# Negating prefixes: "afebrile" is about fever, "asymptomatic" about symptoms.
+_NEGATING_PREFIXES = ("non", "un", "a")
+# Word forms the stemmer leaves apart ("itchy" -> "itchi", "itching" -> "itch"): one stem is a prefix of the
+# other, of at least this many letters and this share of the longer one.
+MIN_SHARED_PREFIX = 4
+MIN_PREFIX_SHARE = 0.75
+# Parts of a hyphenated word at least this specific (scaled IDF) carry its meaning: "mid-flare" is about a
+# flare, "catheter-based" about a catheter.
+PART_SPECIFICITY = 0.3
+
+
+def is_present(term: str, present_stems: Set[str], stats: TermStats | None = None) -> bool:
+    """Whether the evidence (its stems) speaks of ``term``: the term or a synonym as written, respelt,
+    without a negating prefix, in another word form, or (hyphenated terms) by their specific parts."""
+    if any(alt and alt <= present_stems for alt in _alternatives(term)):
+        return True
+    parts = [p for p in re.split(r"[\s/-]+", term.lower()) if p]
+    if len(parts) > 1:
+        # Short parts are modifiers ("mid", "re", "pre", "co"); of the others, the specific ones carry the
+        # meaning, or all of them when none is specific.
+        words_ = [p for p in parts if len(p) >= MIN_SHARED_PREFIX]
+        specific = [p for p in words_ if stats is not None and stats.specificity(p) >= PART_SPECIFICITY]
+        carrying = specific or words_
+        return bool(carrying) and all(_word_present(p, present_stems) for p in carrying)
+    return _word_present(parts[0], present_stems) if parts else False
+
+
+def _word_present(word: str, present_stems: Set[str]) -> bool:
+    forms = {stem(word)} | {stem(word[len(p) :]) for p in _NEGATING_PREFIXES if word.startswith(p)}
+    forms = {f for f in forms if len(f) >= MIN_SHARED_PREFIX}
+    if forms & present_stems:
+        return True
+    return any(_same_word(f, e) for f in forms for e in present_stems if e[:2] == f[:2])
+
+
+def _same_word(a: str, b: str) -> bool:
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) < MIN_SHARED_PREFIX or len(short) / len(long_) < MIN_PREFIX_SHARE:
+        return False
+    return long_.startswith(short)

@@ -25,10 +25,11 @@ MIN_TOPIC_SPECIFICITY = 0.3
 # Score bonus, as a share of the pool's best fused score, for documents cited in the previous turn.
 REFERS_BACK_BOOST = 0.5  # the follow-up points at them ("is that a strong recommendation?")
 CONTINUATION_BOOST = 0.1  # same topic, so the same documents are likely still relevant
-# How many of a pool's top passages are searched for the question's specific words; the other passages of
-# their documents count too, since a guideline section often names the drug in one passage and doses it in
-# the next.
-COVERAGE_DEPTH = 8
+# How many of a pool's top documents are searched (all their passages) for the question's specific words: a
+# guideline section often names the drug in one passage and doses it in the next. Only the top few: a word
+# found further down is usually in a document on another subject ("azithromycin" in a pneumonia guideline
+# when the question is about typhoid).
+COVERAGE_DOCS = 3
 # How many of the previous turn's passages lend their words to the rewrite (which topic words to carry).
 REWRITE_EVIDENCE_DEPTH = 5
 # How deep to look for the previous turn's passages when re-finding them.
@@ -120,9 +121,9 @@ class Retriever:
         return self._doc_rows.get(doc_id, [])
 
     def _evidence_stems(self, hits: list[Hit]) -> set[str]:
-        """Word stems of the top passages and of the other passages of their documents."""
+        """Word stems of every passage of the top documents."""
         present: set[str] = set()
-        for doc_id in dict.fromkeys(h.chunk.doc_id for h in hits[:COVERAGE_DEPTH]):
+        for doc_id in list(dict.fromkeys(h.chunk.doc_id for h in hits))[:COVERAGE_DOCS]:
             for row in self._rows_of_doc(doc_id):
                 present |= self._stems(row)
         return present

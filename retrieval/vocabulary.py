@@ -111,6 +111,12 @@ def parse_synonyms(text: str, source: str = "synonyms.tsv") -> tuple[Synonym, ..
 
 
 @lru_cache(maxsize=1)
+def drug_classes() -> tuple[Synonym, ...]:
+    """Drug -> class names, used by the evidence check only (expanding queries with them adds noise)."""
+    return parse_synonyms((DATA_DIR / "drug_classes.tsv").read_text(encoding="utf-8"), "drug_classes.tsv")
+
+
+@lru_cache(maxsize=1)
 def synonyms() -> tuple[Synonym, ...]:
     text = (DATA_DIR / "synonyms.tsv").read_text(encoding="utf-8")
     return parse_synonyms(text)

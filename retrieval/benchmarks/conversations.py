@@ -22,7 +22,7 @@ CITED_PER_TURN = 3
 # answerable question costs the clinician more than a cautious answer to an unanswerable one, and with ten
 # answerable turns per unanswerable one, balanced accuracy alone would trade many of the former for one of
 # the latter.
-MAX_FALSE_REFUSAL = 0.10
+MAX_FALSE_REFUSAL = 0.05
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,9 @@ def fit_floor(
     among the floors that refuse at most ``max_false_refusal`` of the answerable turns (all floors when none
     does).
 
-    Ties go to the lowest floors, so that evidence is refused only when the data demand it.
+    Ties go to the lowest coverage floor (a missing word refuses only when the data demand it) and to the
+    highest dense floor: the set holds no off-corpus questions, so the dense floor sits just under the
+    least similar turn that its balanced accuracy keeps, not at zero.
     """
     labels = [o.turn.answerable for o in outcomes]
     dense_grid = sorted({0.0} | {round(o.best_dense, 4) for o in outcomes})
@@ -137,15 +139,21 @@ def fit_floor(
             if not pos or not neg:
                 return 0.0, 0.0, float("nan")
             bacc = (sum(pos) / len(pos) + sum(neg) / len(neg)) / 2
-            if bacc > fallback[0] + 1e-12:
+            if _better(bacc, d, fallback):
                 fallback = (bacc, d, c)
-            if 1 - sum(pos) / len(pos) <= max_false_refusal + 1e-12 and bacc > best[0] + 1e-12:
+            if 1 - sum(pos) / len(pos) <= max_false_refusal + 1e-12 and _better(bacc, d, best):
                 best = (bacc, d, c)
     if best[0] < 0:
         best = fallback
     # Place each floor midway between the chosen value and the next lower observed one, so a new turn scoring
     # just under the lowest accepted training turn is not refused by the accident of where the data fell.
     return _midway(best[1], dense_grid), _midway(best[2], coverage_grid), best[0]
+
+
+def _better(bacc: float, dense: float, best: tuple[float, float, float]) -> bool:
+    # Grid order is dense then coverage ascending: the first coverage reaching a score at a dense floor is
+    # the lowest, and a later dense floor with the same score is higher.
+    return bacc > best[0] + 1e-12 or (abs(bacc - best[0]) <= 1e-12 and dense > best[1])
 
 
 def _midway(value: float, grid: Sequence[float]) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from curbside.settings import RetrievalSettings
 from curbside.types import Conversation, Turn
-from retrieval.coverage import asked_terms, coverage, coverage_of_stems
+from retrieval.coverage import asked_terms, coverage, coverage_of_stems, is_present
 from retrieval.floors import Floors, PoolFloor
 from retrieval.retriever import Retriever
 from retrieval.vocabulary import stems
@@ -39,6 +39,23 @@ def test_british_spelling_matches_american_evidence() -> None:
 def test_synonyms_cover_an_abbreviation() -> None:
     share, _ = coverage(["RSV"], ["Respiratory syncytial virus vaccination in older adults."], None)
     assert share == 1.0
+
+
+def test_negated_and_other_word_forms_count_as_present() -> None:
+    evidence = stems("Characterized by itching and arthralgia. Switch when febrile patients improve.")
+    assert is_present("itchy", evidence) and is_present("afebrile", evidence)
+    assert not is_present("colonoscopy", evidence) and not is_present("urate", evidence)
+
+
+def test_a_hyphenated_word_is_carried_by_its_longer_parts() -> None:
+    evidence = stems("Allopurinol can be started during a flare.")
+    assert is_present("mid-flare", evidence)
+    assert not is_present("house-dust-mite", stems("Dust exposure worsens asthma."))
+
+
+def test_a_drug_counts_as_present_when_its_class_is_named() -> None:
+    assert is_present("prednisone", stems("Short-term glucocorticoids may bridge until the DMARD works."))
+    assert not is_present("prednisone", stems("Methotrexate is the preferred initial DMARD."))
 
 
 def test_missing_terms_lower_the_share_and_are_named() -> None:

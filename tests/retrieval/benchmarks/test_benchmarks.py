@@ -23,6 +23,16 @@ def test_fit_floor_separates_on_both_signals() -> None:
     assert 0.3 < dense <= 0.7 and 0.1 < cov <= 0.9
 
 
+def test_dense_floor_ties_go_to_the_least_similar_accepted_turn_not_to_zero() -> None:
+    # Only the coverage signal separates these; any dense floor up to 0.6 scores the same. The floor then
+    # sits just under the least similar answerable turn, so an off-corpus question far below it is refused.
+    data = [outcome(i, True, 0.6 + 0.05 * i, 0.9) for i in range(4)]
+    data += [outcome(10, False, 0.7, 0.0), outcome(11, False, 0.65, 0.0)]
+    dense, cov, bacc = fit_floor(data)
+    assert bacc == pytest.approx(1.0)
+    assert 0.25 < dense < 0.6 and 0.0 < cov <= 0.9
+
+
 def test_cross_validation_never_uses_a_conversations_own_label() -> None:
     # One unanswerable conversation whose signals look answerable: in-sample fitting could carve it out,
     # but with its own label held out the floor fitted on the others accepts it.
