@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from answer.compose import compose
 from curbside.settings import Settings
-from curbside.types import Answer, Conversation, Turn
+from curbside.types import Answer, Conversation, RetrievalResult, Turn
 from index.build import chunking_record
 from index.embed import Embedder
 from index.errors import CurbsideIndexError, IndexNotFound
@@ -23,6 +23,8 @@ from index.versions import reindex
 from retrieval import Retriever
 
 DEFAULT_CORPUS_PREFIXES = ("open-medicine:", "curbside-corpus:")
+# How many cited documents a turn hands to the next as its topic (boosted, and searched for its words).
+TOPIC_DOCUMENTS = 3
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,7 @@ class Curbside:
             embed=self.embedder.encode, term_weight=engine.retriever.specificity,
         )
         if conversation is not None:
-            cited = sorted({c.doc_id for s in _all_statements(answer) for c in s.citations})
+            cited = _topic_documents(answer, result)
             conversation.turns.append(
                 Turn(question=question, rewritten=result.query, cited_doc_ids=cited, refused=answer.refused)
             )
@@ -131,6 +133,16 @@ class Curbside:
             progress_callback(str(summary))
         self.reload()
         return summary
+
+
+def _topic_documents(answer: Answer, result: RetrievalResult) -> list[str]:
+    """The documents the next turn treats as "already cited": those the answer's bottom line cites, which
+    state its main point, then the other cited ones in the order retrieval ranked them."""
+    cited = {c.doc_id for s in _all_statements(answer) for c in s.citations}
+    ranked = [h.doc.doc_id for h in result.guideline_hits + result.research_hits]
+    lead = [c.doc_id for s in answer.bottom_line for c in s.citations]
+    order = list(dict.fromkeys(lead + [d for d in ranked if d in cited]))
+    return order[:TOPIC_DOCUMENTS]
 
 
 def _all_statements(answer: Answer) -> list:

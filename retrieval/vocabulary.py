@@ -79,6 +79,8 @@ def stems(text: str) -> set[str]:
         out.add(stem(w))
         if "-" in w or "/" in w:
             out.update(stem(p) for p in re.split(r"[-/]", w) if p)
+        if "-" in w:
+            out.add(stem(w.replace("-", "")))  # "anti-venom" is also written "antivenom"
     return out
 
 
