@@ -135,6 +135,10 @@ class ChunkStore:
         found = self._query("SELECT row FROM chunks WHERE chunk_id=? ORDER BY row LIMIT 1", [chunk_id])
         return int(found[0][0]) if found else None
 
+    def rows_of_doc(self, doc_id: str) -> list[int]:
+        found = self._query("SELECT row FROM chunks WHERE doc_id=? ORDER BY row", [doc_id])
+        return [int(r[0]) for r in found]
+
     def doc(self, doc_id: str) -> DocMeta | None:
         found = self._query("SELECT meta FROM documents WHERE doc_id=?", [doc_id])
         return meta_from_json(found[0][0]) if found else None

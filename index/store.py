@@ -78,6 +78,10 @@ class IndexReader:
     def row_of(self, chunk_id: str) -> int | None:
         return self._store.row_of(chunk_id)
 
+    def rows_of_doc(self, doc_id: str) -> list[int]:
+        """The rows of one document's chunks, in order (an indexed lookup, not a scan)."""
+        return self._store.rows_of_doc(doc_id)
+
     def doc(self, doc_id: str) -> DocMeta | None:
         return self._store.doc(doc_id)
 

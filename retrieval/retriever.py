@@ -90,6 +90,7 @@ class Retriever:
         self._docs: dict[str, DocMeta] = {}
         self._row_stems: dict[int, frozenset[str]] = {}
         self._doc_rows: dict[str, list[int]] | None = None
+        self._rows_by_doc: dict[str, list[int]] = {}
 
     # -- lookups (cached: the same rows come back turn after turn) -------------------------------------------
     def term_stats(self) -> TermStats:
@@ -114,6 +115,12 @@ class Retriever:
         return self._row_stems[row]
 
     def _rows_of_doc(self, doc_id: str) -> list[int]:
+        lookup = getattr(self.index, "rows_of_doc", None)
+        if lookup is not None:
+            if doc_id not in self._rows_by_doc:
+                self._rows_by_doc[doc_id] = lookup(doc_id)
+            return self._rows_by_doc[doc_id]
+        # An index without the lookup (test doubles): map every row once.
         if self._doc_rows is None:
             self._doc_rows = {}
             for row in range(self.index.n_chunks):

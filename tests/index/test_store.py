@@ -73,6 +73,10 @@ def test_chunks_and_docs_round_trip_exactly(built: Settings, docs: list[Document
     assert {reader.doc(d.doc_id) for d in docs} == {d.meta for d in docs}
     assert reader.doc("test:none") is None
     assert reader.doc_ids() == sorted(d.doc_id for d in docs)
+    for d in docs:
+        rows = reader.rows_of_doc(d.doc_id)
+        assert rows == sorted(r for r, c in enumerate(stored) if c.doc_id == d.doc_id) and rows
+    assert reader.rows_of_doc("test:none") == []
 
 
 def test_every_chunk_is_found_by_its_own_words(built: Settings) -> None:
