@@ -8,6 +8,8 @@ fences are not sentences a clinician should read and are skipped; bullet markers
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from answer.recommendation_cues import recommendation_of
@@ -147,38 +149,78 @@ def _nearest_heading(headings: list[tuple[int, str]], position: int, chunk: Chun
     return chunk.section_path[-1] if chunk.section_path else ""
 
 
+@dataclass(frozen=True)
+class _Sentence:
+    """A passage's sentence as parsed once (the parse does not depend on the question)."""
+
+    start: int  # relative to the passage
+    end: int
+    recommendation: Recommendation | None
+    tokens: frozenset[str]
+    label: str | None
+    heading: str
+    context_tokens: frozenset[str]
+
+
+# Passage id -> its parsed sentences: follow-up turns keep returning the same passages.
+_PARSED: OrderedDict[tuple[object, ...], tuple[_Sentence, ...]] = OrderedDict()
+PARSE_CACHE_SIZE = 4096
+_PARSED_LOCK = threading.Lock()  # the API answers from several threads
+
+
+def _parsed(hit: Hit) -> tuple[_Sentence, ...]:
+    chunk = hit.chunk
+    # Everything the parse reads: the passage (its id, text and ingest spans), the document and the pool.
+    key = (chunk.chunk_id, chunk.text, chunk.sentences, chunk.section_path, hit.doc, hit.pool)
+    with _PARSED_LOCK:
+        cached = _PARSED.get(key)
+        if cached is not None:
+            _PARSED.move_to_end(key)
+            return cached
+    headings = _headings(chunk)
+    base_context = token_set(" ".join([hit.doc.title, *chunk.section_path]))
+    out: list[_Sentence] = []
+    for rel_start, rel_end, ingest_rec in _raw_spans(chunk):
+        for line_start, line_end in _lines(chunk.text, max(rel_start, 0), min(rel_end, len(chunk.text))):
+            cleaned = _clean_span(chunk.text, line_start, line_end)
+            if cleaned is None:
+                continue
+            for s, e in _clauses(chunk.text, cleaned[0], cleaned[1]):
+                text = chunk.text[s:e]
+                heading = _nearest_heading(headings, s, chunk)
+                rec = ingest_rec
+                if not chunk.sentences and hit.pool == "guideline":
+                    # No ingest sentence spans at all: read it with ingest's rules. With spans, a
+                    # sentence ingest found no recommendation in stays without one.
+                    rec = recommendation_of(text, hit.doc.organization)
+                context = base_context | token_set(heading)
+                out.append(_Sentence(s, e, rec, token_set(text), cleaned[2], heading, context))
+    parsed = tuple(out)
+    with _PARSED_LOCK:
+        _PARSED[key] = parsed
+        if len(_PARSED) > PARSE_CACHE_SIZE:
+            _PARSED.popitem(last=False)
+    return parsed
+
+
 def candidates_from_hits(hits: list[Hit]) -> list[Candidate]:
     """Every usable sentence of ``hits`` in passage-rank order, duplicates of the same span dropped."""
     out: list[Candidate] = []
     seen: set[tuple[str, int, int]] = set()
     for rank, hit in enumerate(hits):
         chunk = hit.chunk
-        headings = _headings(chunk)
-        base_context = token_set(" ".join([hit.doc.title, *chunk.section_path]))
-        for rel_start, rel_end, ingest_rec in _raw_spans(chunk):
-            for line_start, line_end in _lines(chunk.text, max(rel_start, 0), min(rel_end, len(chunk.text))):
-                cleaned = _clean_span(chunk.text, line_start, line_end)
-                if cleaned is None:
-                    continue
-                for s, e in _clauses(chunk.text, cleaned[0], cleaned[1]):
-                    key = (chunk.doc_id, chunk.start + s, chunk.start + e)
-                    if key in seen:
-                        continue  # overlapping chunks of one document repeat sentences
-                    seen.add(key)
-                    text = chunk.text[s:e]
-                    heading = _nearest_heading(headings, s, chunk)
-                    rec = ingest_rec
-                    if not chunk.sentences and hit.pool == "guideline":
-                        # No ingest sentence spans at all: read it with ingest's rules. With spans, a
-                        # sentence ingest found no recommendation in stays without one.
-                        rec = recommendation_of(text, hit.doc.organization)
-                    out.append(
-                        Candidate(
-                            text=text, start=chunk.start + s, end=chunk.start + e, chunk=chunk, doc=hit.doc,
-                            pool=hit.pool, hit_rank=rank, hit_score=hit.score, recommendation=rec,
-                            tokens=token_set(text), label=cleaned[2], heading=heading,
-                            context_tokens=base_context | token_set(heading),
-                            hit_dense=hit.dense_score or 0.0,
-                        )
-                    )
+        for sentence in _parsed(hit):
+            key = (chunk.doc_id, chunk.start + sentence.start, chunk.start + sentence.end)
+            if key in seen:
+                continue  # overlapping chunks of one document repeat sentences
+            seen.add(key)
+            out.append(
+                Candidate(
+                    text=chunk.text[sentence.start : sentence.end], start=key[1], end=key[2], chunk=chunk,
+                    doc=hit.doc, pool=hit.pool, hit_rank=rank, hit_score=hit.score,
+                    recommendation=sentence.recommendation, tokens=sentence.tokens, label=sentence.label,
+                    heading=sentence.heading, context_tokens=sentence.context_tokens,
+                    hit_dense=hit.dense_score or 0.0,
+                )
+            )
     return out

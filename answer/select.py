@@ -97,6 +97,26 @@ def _topic_coverage(topic: QueryTopic, cand: Candidate) -> float:
     return topic.coverage(cand.tokens | cand.context_tokens)
 
 
+def in_the_running(
+    query: str, candidates: list[Candidate], term_weight: TermWeight | None = None
+) -> tuple[list[Candidate], dict[str, float], dict[int, str]]:
+    """The candidates worth scoring (on topic; for research, a finding), with the IDF over all candidates
+    and each candidate's facet (by id). Shared by scoring and by fitting the selection model."""
+    idf = local_idf([c.tokens for c in candidates])
+    topic = query_topic(query, idf, term_weight)
+    covered = [_topic_coverage(topic, c) for c in candidates]
+    gate = TOPIC_GATE * max(covered, default=0.0)
+    facets = {id(c): _facet(c) for c in candidates}
+    kept: list[Candidate] = []
+    for cand, coverage in zip(candidates, covered, strict=True):
+        if topic.concepts and (coverage <= 0.0 or coverage < gate):
+            continue  # shares only generic or facet words with the question, or far less than others do
+        if not cand.is_guideline and _role(cand, facets[id(cand)]) < 0:
+            continue  # a study's aim, methods or background is not a finding to show
+        kept.append(cand)
+    return kept, idf, facets
+
+
 def score_candidates(
     query: str,
     candidates: list[Candidate],
@@ -111,30 +131,21 @@ def score_candidates(
     """
     if not candidates:
         return []
-    idf = local_idf([c.tokens for c in candidates])
+    kept, idf, facets = in_the_running(query, candidates, term_weight)
     topic = query_topic(query, idf, term_weight)
     weights = query_weights(query)
     # Fused retrieval scores relative to the pool's best: near-equal passages weigh near-equally.
     top_hit = max((c.hit_score for c in candidates), default=0.0) or 1.0
-    covered = [_topic_coverage(topic, c) for c in candidates]
-    gate = TOPIC_GATE * max(covered, default=0.0)
-    facets = {id(c): _facet(c) for c in candidates}
-    learned = (
-        model.probabilities(feature_matrix(query, candidates, wanted_facet, idf, facets, term_weight))
-        if model is not None
-        else None
-    )
+    if model is not None and kept:
+        # Features only for the sentences still in the running: they cost most of the composing time.
+        learned = model.probabilities(feature_matrix(query, kept, wanted_facet, idf, facets, term_weight))
+        scored = [Scored(c, float(p), facets[id(c)]) for c, p in zip(kept, learned, strict=True)]
+        scored.sort(key=_order_key)
+        return scored
     scored = []
-    for i, (cand, coverage) in enumerate(zip(candidates, covered, strict=True)):
-        if topic.concepts and (coverage <= 0.0 or coverage < gate):
-            continue  # shares only generic or facet words with the question, or far less than others do
+    for cand in kept:
         facet = facets[id(cand)]
         role = _role(cand, facet)
-        if not cand.is_guideline and role < 0:
-            continue  # a study's aim, methods or background is not a finding to show
-        if learned is not None:
-            scored.append(Scored(cand, float(learned[i]), facet))
-            continue
         score = (
             TOPIC_WEIGHT * topic.coverage(cand.tokens)
             + LEXICAL_WEIGHT * lexical_share(weights, cand, idf)

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from answer.text import token_set, tokens
@@ -79,19 +80,27 @@ def _specific(text: str) -> frozenset[str]:
     return frozenset(s for s in tokens(text) if s not in FACET_WORDS and not s.isdigit())
 
 
+@lru_cache(maxsize=2048)
+def _synonyms_used(text: str) -> tuple[tuple[tuple[frozenset[str], ...], tuple[str, ...]], ...]:
+    """(stem sets of all wordings, wordings used) of each synonym-table entry the text uses; cached, since
+    the same query is matched against every candidate sentence's features."""
+    out = []
+    for entry in synonyms():
+        wordings = [entry.term, *entry.phrases]
+        used = tuple(w for w in wordings if _contains(text, w, entry.case_sensitive and w == entry.term))
+        stem_sets = tuple(dict.fromkeys(_specific(w) for w in wordings if _specific(w)))
+        if used and stem_sets:
+            out.append((stem_sets, used))
+    return tuple(out)
+
+
 def _concepts(text: str, weight: Callable[[str], float], scale: float) -> list[Concept]:
     """Synonym-table entries the text uses become one concept each; other content words one each."""
     out: list[Concept] = []
     grouped: set[str] = set()
-    for entry in synonyms():
-        wordings = [entry.term, *entry.phrases]
-        used = [w for w in wordings if _contains(text, w, entry.case_sensitive and w == entry.term)]
-        if not used:
-            continue
-        stem_sets = tuple(dict.fromkeys(_specific(w) for w in wordings if _specific(w)))
-        if stem_sets:
-            out.append(Concept(stem_sets, scale * max(weight(w) for w in used)))
-            grouped.update(s for w in used for s in _specific(w))
+    for stem_sets, used in _synonyms_used(text):
+        out.append(Concept(stem_sets, scale * max(weight(w) for w in used)))
+        grouped.update(s for w in used for s in _specific(w))
     for word in content_words(text):
         for part in re.split(r"[-/]", word):
             for stem in _specific(part):

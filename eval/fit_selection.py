@@ -22,9 +22,8 @@ import numpy as np
 from answer.candidates import Candidate, candidates_from_hits
 from answer.compose import _guideline_hits
 from answer.facets import page_facet
-from answer.select import _facet, score_candidates
+from answer.select import in_the_running, score_candidates
 from answer.selection_model import FEATURES, MODEL_FILE, SelectionModel, feature_matrix
-from answer.topic import local_idf
 from curbside.settings import Settings, shared_data_dir
 from eval.spans import locate, overlaps
 
@@ -78,15 +77,14 @@ def collect(settings: Settings) -> list[TurnRows]:
                 span = locate(gold["quote"], text) if text else None
                 if span is not None:
                     spans.append((gold["doc"], span))
-            candidates = candidates_from_hits(_guideline_hits(result))
+            specificity = service.retriever.specificity
+            candidates, idf, facets = in_the_running(
+                result.query, candidates_from_hits(_guideline_hits(result)), specificity
+            )
             if not candidates or not spans:
                 continue
-            idf = local_idf([c.tokens for c in candidates])
-            facets = {id(c): _facet(c) for c in candidates}
             wanted = page_facet(result.facet)
-            features = feature_matrix(
-                result.query, candidates, wanted, idf, facets, service.retriever.specificity
-            )
+            features = feature_matrix(result.query, candidates, wanted, idf, facets, specificity)
             labels = np.asarray([_overlaps_gold(c, spans) for c in candidates], dtype=np.float64)
             out.append(TurnRows(number, result.query, wanted, candidates, features, labels))
     return out

@@ -15,7 +15,7 @@ from curbside.types import Chunk, DocMeta, Hit
 
 # How many of the pool's top documents lend their other passages, and how many of each at most.
 CONTEXT_DOCS = 3
-CONTEXT_PER_DOC = 20
+CONTEXT_PER_DOC = 8
 # Context passages rank below every hit: their fused score is this share of the lowest hit's.
 CONTEXT_SCORE_SHARE = 0.9
 
@@ -38,11 +38,17 @@ def context_passages(
     score = min(h.score for h in hits) * CONTEXT_SCORE_SHARE
     out: list[Hit] = []
     for doc_id in list(metas)[:docs]:
-        rows = [r for r in rows_of_doc(doc_id) if chunk(r).chunk_id not in shown]
-        scored = sorted(((dense(r), r) for r in rows), key=lambda x: (-x[0], x[1]))[:per_doc]
-        pool = hits[0].pool
-        meta = metas[doc_id]
-        out.extend(Hit(chunk(r), meta, score, pool, dense_score=cos) for cos, r in scored)
+        # Rank by the stored vectors first and read only the passages kept (a long section has many).
+        ranked = sorted(((dense(r), r) for r in rows_of_doc(doc_id)), key=lambda x: (-x[0], x[1]))
+        kept = 0
+        for cos, row in ranked:
+            if kept == per_doc:
+                break
+            passage = chunk(row)
+            if passage.chunk_id in shown:
+                continue
+            out.append(Hit(passage, metas[doc_id], score, hits[0].pool, dense_score=cos))
+            kept += 1
     return out
 
 
