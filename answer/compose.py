@@ -96,13 +96,11 @@ def _research_by_facet(picked: list[Scored]) -> list[ResearchFacet]:
 def _bottom_line(guidelines: list[Scored], research: list[Scored], wanted_facet: str | None) -> list[Scored]:
     """The guideline stance (the best picked statement that is a recommendation, else the best one), a
     second organization's recommendation if it scores nearly as well, then the top research finding."""
-    stances = [g for g in guidelines if g.candidate.recommendation is not None]
-    first = (stances or guidelines)[:1]
-    lines: list[Scored] = list(first)
-    first_org = first[0].candidate.doc.organization if first else None
-    close = first[0].score * SECOND_GUIDELINE_SHARE if first else 0.0
-    others = [g for g in stances or guidelines if g not in first]
-    other_orgs = [g for g in others if g.candidate.doc.organization != first_org and g.score >= close]
+    stances = [g for g in guidelines if g.candidate.recommendation is not None] or guidelines
+    lines: list[Scored] = stances[:1]
+    first_org = stances[0].candidate.doc.organization if stances else None
+    close = stances[0].score * SECOND_GUIDELINE_SHARE if stances else 0.0
+    other_orgs = [g for g in stances[1:] if g.candidate.doc.organization != first_org and g.score >= close]
     lines += other_orgs[:1]
     if research:
         preferred = [r for r in research if r.facet in {wanted_facet or "efficacy", "efficacy"}]

@@ -97,11 +97,19 @@ def _topic_coverage(topic: QueryTopic, cand: Candidate) -> float:
     return topic.coverage(cand.tokens | cand.context_tokens)
 
 
-def in_the_running(
-    query: str, candidates: list[Candidate], term_weight: TermWeight | None = None
-) -> tuple[list[Candidate], dict[str, float], dict[int, str]]:
-    """The candidates worth scoring (on topic; for research, a finding), with the IDF over all candidates
-    and each candidate's facet (by id). Shared by scoring and by fitting the selection model."""
+@dataclass
+class Running:
+    """The candidates worth scoring, with what deciding that computed and scoring reuses."""
+
+    kept: list[Candidate]
+    idf: dict[str, float]  # over all candidates
+    facets: dict[int, str]  # id(candidate) -> facet
+    topic: QueryTopic
+
+
+def in_the_running(query: str, candidates: list[Candidate], term_weight: TermWeight | None = None) -> Running:
+    """The candidates worth scoring (on topic; for research, a finding). Shared by scoring and by fitting
+    the selection model."""
     idf = local_idf([c.tokens for c in candidates])
     topic = query_topic(query, idf, term_weight)
     covered = [_topic_coverage(topic, c) for c in candidates]
@@ -114,7 +122,7 @@ def in_the_running(
         if not cand.is_guideline and _role(cand, facets[id(cand)]) < 0:
             continue  # a study's aim, methods or background is not a finding to show
         kept.append(cand)
-    return kept, idf, facets
+    return Running(kept, idf, facets, topic)
 
 
 def score_candidates(
@@ -131,14 +139,15 @@ def score_candidates(
     """
     if not candidates:
         return []
-    kept, idf, facets = in_the_running(query, candidates, term_weight)
-    topic = query_topic(query, idf, term_weight)
+    running = in_the_running(query, candidates, term_weight)
+    kept, idf, facets, topic = running.kept, running.idf, running.facets, running.topic
     weights = query_weights(query)
     # Fused retrieval scores relative to the pool's best: near-equal passages weigh near-equally.
     top_hit = max((c.hit_score for c in candidates), default=0.0) or 1.0
     if model is not None and kept:
         # Features only for the sentences still in the running: they cost most of the composing time.
-        learned = model.probabilities(feature_matrix(query, kept, wanted_facet, idf, facets, term_weight))
+        features = feature_matrix(query, kept, wanted_facet, idf, facets, term_weight, topic=topic)
+        learned = model.probabilities(features)
         scored = [Scored(c, float(p), facets[id(c)]) for c, p in zip(kept, learned, strict=True)]
         scored.sort(key=_order_key)
         return scored

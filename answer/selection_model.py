@@ -101,10 +101,12 @@ def feature_matrix(
     idf: dict[str, float],
     facet_of: dict[int, str],
     term_weight: TermWeight | None = None,
+    topic: QueryTopic | None = None,
 ) -> np.ndarray:
-    """One row of FEATURES per candidate (``facet_of`` maps id(candidate) to its facet)."""
+    """One row of FEATURES per candidate (``facet_of`` maps id(candidate) to its facet; ``topic`` is the
+    whole query's, when the caller has it already)."""
     own, _, context = query.partition("(context:")
-    topic = query_topic(query, idf, term_weight)
+    topic = topic if topic is not None else query_topic(query, idf, term_weight)
     own_topic = query_topic(own, idf, term_weight)
     context_topic = query_topic(context, idf, term_weight) if context.strip() else QueryTopic(())
     weights = query_weights(query)

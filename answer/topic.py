@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from answer.text import token_set, tokens
-from retrieval.vocabulary import content_words, synonyms
+from retrieval.vocabulary import contains_phrase, content_words, synonyms
 
 # Term -> specificity in [0, 1] over the whole index (retrieval's TermStats.specificity).
 TermWeight = Callable[[str], float]
@@ -71,11 +71,6 @@ class QueryTopic:
         return sum(c.weight * c.covered(present) for c in self.concepts) / total
 
 
-def _contains(text: str, phrase: str, case_sensitive: bool) -> bool:
-    pattern = r"(?<![A-Za-z0-9])" + re.escape(phrase) + r"(?![A-Za-z0-9])"
-    return re.search(pattern, text, 0 if case_sensitive else re.IGNORECASE) is not None
-
-
 def _specific(text: str) -> frozenset[str]:
     return frozenset(s for s in tokens(text) if s not in FACET_WORDS and not s.isdigit())
 
@@ -87,7 +82,8 @@ def _synonyms_used(text: str) -> tuple[tuple[tuple[frozenset[str], ...], tuple[s
     out = []
     for entry in synonyms():
         wordings = [entry.term, *entry.phrases]
-        used = tuple(w for w in wordings if _contains(text, w, entry.case_sensitive and w == entry.term))
+        case_sensitive = entry.case_sensitive
+        used = tuple(w for w in wordings if contains_phrase(text, w, case_sensitive and w == entry.term))
         stem_sets = tuple(dict.fromkeys(_specific(w) for w in wordings if _specific(w)))
         if used and stem_sets:
             out.append((stem_sets, used))

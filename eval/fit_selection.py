@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,13 +79,14 @@ def collect(settings: Settings) -> list[TurnRows]:
                 if span is not None:
                     spans.append((gold["doc"], span))
             specificity = service.retriever.specificity
-            candidates, idf, facets = in_the_running(
-                result.query, candidates_from_hits(_guideline_hits(result)), specificity
-            )
+            running = in_the_running(result.query, candidates_from_hits(_guideline_hits(result)), specificity)
+            candidates = running.kept
             if not candidates or not spans:
                 continue
             wanted = page_facet(result.facet)
-            features = feature_matrix(result.query, candidates, wanted, idf, facets, specificity)
+            features = feature_matrix(
+                result.query, candidates, wanted, running.idf, running.facets, specificity, running.topic
+            )
             labels = np.asarray([_overlaps_gold(c, spans) for c in candidates], dtype=np.float64)
             out.append(TurnRows(number, result.query, wanted, candidates, features, labels))
     return out
@@ -106,11 +108,11 @@ def fit(rows: list[TurnRows]) -> SelectionModel:
     return SelectionModel(mean, scale, model.coef_[0].astype(np.float64), float(model.intercept_[0]))
 
 
-def top_k_hit(rows: list[TurnRows], rank: object, k: int) -> float:
+def top_k_hit(rows: list[TurnRows], rank: Callable[[TurnRows], list[int]], k: int) -> float:
     """Share of turns whose top-``k`` ranked sentences include one overlapping a gold quote."""
     hits = 0
     for r in rows:
-        order = rank(r)  # type: ignore[operator]
+        order = rank(r)
         hits += bool(order) and bool(r.labels[order[:k]].any())
     return hits / len(rows) if rows else float("nan")
 

@@ -52,6 +52,8 @@ class SearchIndex(Protocol):
 
     def search_bm25(self, query: str, k: int, pool: str | None = None) -> list[tuple[int, float]]: ...
 
+    def rows_of_doc(self, doc_id: str) -> list[int]: ...
+
 
 class QueryEncoder(Protocol):
     def encode_query(self, text: str) -> np.ndarray: ...
@@ -89,7 +91,6 @@ class Retriever:
         self._chunks: dict[int, Chunk] = {}
         self._docs: dict[str, DocMeta] = {}
         self._row_stems: dict[int, frozenset[str]] = {}
-        self._doc_rows: dict[str, list[int]] | None = None
         self._rows_by_doc: dict[str, list[int]] = {}
 
     # -- lookups (cached: the same rows come back turn after turn) -------------------------------------------
@@ -115,17 +116,9 @@ class Retriever:
         return self._row_stems[row]
 
     def _rows_of_doc(self, doc_id: str) -> list[int]:
-        lookup = getattr(self.index, "rows_of_doc", None)
-        if lookup is not None:
-            if doc_id not in self._rows_by_doc:
-                self._rows_by_doc[doc_id] = lookup(doc_id)
-            return self._rows_by_doc[doc_id]
-        # An index without the lookup (test doubles): map every row once.
-        if self._doc_rows is None:
-            self._doc_rows = {}
-            for row in range(self.index.n_chunks):
-                self._doc_rows.setdefault(self._chunk(row).doc_id, []).append(row)
-        return self._doc_rows.get(doc_id, [])
+        if doc_id not in self._rows_by_doc:
+            self._rows_by_doc[doc_id] = self.index.rows_of_doc(doc_id)
+        return self._rows_by_doc[doc_id]
 
     def _evidence_stems(self, hits: list[Hit]) -> set[str]:
         """Word stems of every passage of the top documents."""
@@ -204,6 +197,9 @@ class Retriever:
         rewritten = self.rewrite(question, conversation)
         search_text = expand_query(rewritten.query)
         qvec = np.asarray(self.embedder.encode_query(search_text), dtype=np.float32)
+        # The stored vectors, opened once per query: fusion, memory and context passages all read them.
+        vectors = self._vectors()
+        cosine = cosine_to(vectors, qvec)
         boosted = self._boosted_docs(rewritten, conversation)
         # The passages the previous turn found stay candidates of an on-topic follow-up, ranked by how close
         # they are to the new query: a facet word ("pregnant") must not push the topic's own guideline out.
@@ -217,7 +213,9 @@ class Retriever:
         hits: dict[str, list[Hit]] = {}
         signals: dict[str, PoolSignals] = {}
         for pool in POOLS:
-            hits[pool], best_dense = self._search_pool(pool, search_text, qvec, filters, boosted, memory)
+            hits[pool], best_dense = self._search_pool(
+                pool, search_text, qvec, cosine, filters, boosted, memory, rank_memory=vectors is not None
+            )
             cov, missing = coverage_of_stems(own_terms, self._evidence_stems(hits[pool]), self.term_stats())
             signals[pool] = PoolSignals(best_dense, cov, missing)
         relevant = {
@@ -227,7 +225,7 @@ class Retriever:
             for pool in POOLS
         }
         context = (
-            context_passages(hits["guideline"], self._rows_of_doc, self._chunk, self._cosine(qvec))
+            context_passages(hits["guideline"], self._rows_of_doc, self._chunk, cosine)
             if relevant["guideline"]
             else []
         )
@@ -255,9 +253,11 @@ class Retriever:
         pool: str,
         query: str,
         qvec: np.ndarray,
+        cosine: Callable[[int], float],
         filters: Filters | None,
         boosted: dict[str, float],
         memory: list[int] | None = None,
+        rank_memory: bool = True,
     ) -> tuple[list[Hit], float]:
         s = self.settings
         # Filters drop candidates after search, so ask for more when filtering.
@@ -268,7 +268,7 @@ class Retriever:
             dense = [(r, v) for r, v in dense if filters.accepts(self._doc(self._chunk(r).doc_id))]
             lexical = [(r, v) for r, v in lexical if filters.accepts(self._doc(self._chunk(r).doc_id))]
         dense, lexical = dense[: s.candidates], lexical[: s.candidates]
-        remembered = self._rank_memory(memory or [], pool, qvec, filters)
+        remembered = self._rank_memory(memory or [], pool, cosine if rank_memory else None, filters)
         if s.fusion == "rrf":
             fused = rrf_fuse([dense, lexical, remembered], s.rrf_k)
         elif s.fusion == "weighted":
@@ -281,7 +281,6 @@ class Retriever:
                 fused[row] += top * boosted.get(self._chunk(row).doc_id, 0.0)
         ranked = cap_per_doc(rank_fused(fused), lambda r: self._chunk(r).doc_id, s.per_doc_cap, s.k_per_pool)
         dense_of, bm25_of = dict(dense), dict(lexical)
-        cosine = self._cosine(qvec)
         hits = [
             Hit(
                 chunk=self._chunk(row),
@@ -295,21 +294,20 @@ class Retriever:
         ]
         return hits, (dense[0][1] if dense else 0.0)
 
-    def _cosine(self, qvec: np.ndarray) -> Callable[[int], float]:
+    def _vectors(self) -> np.ndarray | None:
         vectors = getattr(self.index, "vectors", None)
-        return cosine_to(vectors() if callable(vectors) else vectors, qvec)
+        return vectors() if callable(vectors) else vectors
 
     def _rank_memory(
-        self, rows: list[int], pool: str, qvec: np.ndarray, filters: Filters | None
+        self, rows: list[int], pool: str, cosine: Callable[[int], float] | None, filters: Filters | None
     ) -> list[tuple[int, float]]:
+        """This pool's passages of the previous turn, closest to the query first (no vectors: as found)."""
         rows = [r for r in rows if pool_of(self._chunk(r).tier) == pool]
         if filters is not None and not filters.empty:
             rows = [r for r in rows if filters.accepts(self._doc(self._chunk(r).doc_id))]
-        vectors = getattr(self.index, "vectors", None)
-        if not rows or vectors is None:
+        if not rows or cosine is None:
             return [(r, 0.0) for r in rows]
-        matrix = vectors()
-        scored = [(r, float(np.asarray(matrix[r], dtype=np.float32) @ qvec)) for r in rows]
+        scored = [(r, cosine(r)) for r in rows]
         return sorted(scored, key=lambda x: (-x[1], x[0]))
 
     @staticmethod

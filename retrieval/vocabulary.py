@@ -124,7 +124,8 @@ def synonyms() -> tuple[Synonym, ...]:
     return parse_synonyms(text)
 
 
-def _contains(text: str, phrase: str, case_sensitive: bool) -> bool:
+def contains_phrase(text: str, phrase: str, case_sensitive: bool) -> bool:
+    """Whole-word (or whole-phrase) occurrence of ``phrase`` in ``text``."""
     pattern = r"(?<![A-Za-z0-9])" + re.escape(phrase) + r"(?![A-Za-z0-9])"
     return re.search(pattern, text, 0 if case_sensitive else re.IGNORECASE) is not None
 
@@ -136,9 +137,9 @@ def expansions(text: str, table: tuple[Synonym, ...] | None = None) -> list[str]
     found: list[str] = []
     lowered = text.lower()
     for entry in entries:
-        if _contains(text, entry.term, entry.case_sensitive):
+        if contains_phrase(text, entry.term, entry.case_sensitive):
             found.extend(p for p in entry.phrases if p.lower() not in lowered)
-        elif any(_contains(text, p, False) for p in entry.phrases):
+        elif any(contains_phrase(text, p, False) for p in entry.phrases):
             found.append(entry.term)
     # Keep order stable and drop repeats so the expanded query is deterministic.
     seen: set[str] = set()

@@ -64,6 +64,9 @@ class FakeIndex:
     def doc(self, doc_id: str) -> DocMeta | None:
         return self.metas.get(doc_id)
 
+    def rows_of_doc(self, doc_id: str) -> list[int]:
+        return [r for r, c in enumerate(self.chunks) if c.doc_id == doc_id]
+
     def _rows(self, pool: str | None) -> list[int]:
         return [r for r, c in enumerate(self.chunks) if pool is None or pool_of(c.tier) == pool]
 
