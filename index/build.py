@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from curbside.settings import Settings
+from curbside.settings import IndexSettings, Settings
 from curbside.types import Chunk, DocMeta, pool_of
 from index import dense, lexical
 from index.chunkstore import write_store
@@ -31,6 +31,19 @@ def chunking_record(settings: Settings) -> dict[str, Any]:
     from ingest.chunker import CHUNKER_VERSION
 
     return {**asdict(settings.chunking), "chunker_version": CHUNKER_VERSION}
+
+
+def bm25_record(ix: IndexSettings) -> dict[str, Any]:
+    """The BM25 parameters and tokenization a version was built with (its manifest's ``bm25``)."""
+    return {
+        "k1": ix.bm25_k1, "b": ix.bm25_b, "method": BM25_METHOD,
+        "stemming": ix.bm25_stemming, "stopwords": ix.bm25_stopwords,
+    }
+
+
+def dense_record(ix: IndexSettings) -> dict[str, Any]:
+    """The dense-index parameters a version was built with (in its manifest's ``dense``)."""
+    return {"exact_search_max": ix.exact_search_max, "hnsw_m": ix.hnsw_m, "ef_search": ix.hnsw_ef_search}
 
 
 def row_order_key(chunk: Chunk) -> tuple[int, str, int, int, str]:
@@ -83,12 +96,8 @@ def write_version(
             "backend": emb.backend, "max_seq_length": emb.max_seq_length,
         },
         "chunking": chunking_record(settings),
-        "bm25": {
-            "k1": ix.bm25_k1, "b": ix.bm25_b, "method": BM25_METHOD,
-            "stemming": ix.bm25_stemming, "stopwords": ix.bm25_stopwords,
-        },
-        "dense": {"pools": kinds, "exact_search_max": ix.exact_search_max, "hnsw_m": ix.hnsw_m,
-                  "ef_search": ix.hnsw_ef_search},
+        "bm25": bm25_record(ix),
+        "dense": {"pools": kinds, **dense_record(ix)},
         "counts": {"chunks": len(chunks), "docs": len(documents),
                    **{f"{p}_chunks": ranges[p][1] - ranges[p][0] for p in POOLS}},
         "pools": {p: list(r) for p, r in ranges.items()},

@@ -18,7 +18,7 @@ import numpy as np
 
 from curbside.settings import ChunkingSettings, Settings
 from curbside.types import Chunk, DocMeta, Document
-from index.build import chunking_record, row_order_key, write_version
+from index.build import bm25_record, chunking_record, dense_record, row_order_key, write_version
 from index.embed import Embedder
 from index.embed_cache import EmbeddingCache, text_hash
 from index.errors import CurbsideIndexError
@@ -56,6 +56,7 @@ class ReindexSummary:
     chunks_reused: int = 0
     skipped: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    search_settings_changed: bool = False  # same documents, new BM25 or dense-index parameters
 
     def line(self) -> str:
         return (
@@ -63,7 +64,9 @@ class ReindexSummary:
             f"{self.unchanged} unchanged documents; {self.chunks} chunks ({self.chunks_embedded} embedded, "
             f"{self.chunks_from_cache} from cache, {self.chunks_reused} reused); "
             f"{len(self.skipped)} skipped; "
-            f"{self.seconds:.1f}s" + ("" if self.switched else " (no change, current version kept)")
+            + ("search settings changed; " if self.search_settings_changed else "")
+            + f"{self.seconds:.1f}s"
+            + ("" if self.switched else " (no change, current version kept)")
         )
 
 
@@ -100,6 +103,16 @@ def _reusable_current(settings: Settings) -> IndexReader | None:
     same_chunking = reader.manifest.get("chunking") == chunking_record(settings)
     same_backend = reader.manifest["embedding"].get("model_id") == Embedder(settings.embedding).model_id
     return reader if same_chunking and same_backend else None
+
+
+def same_search_settings(reader: IndexReader, settings: Settings) -> bool:
+    """Whether ``reader`` was built with these BM25 and dense-index parameters. A change (k1, b, stemming,
+    HNSW ...) needs a new version even when no document changed; chunks and vectors carry over."""
+    dense = reader.manifest.get("dense", {})
+    wanted_dense = dense_record(settings.index)
+    return reader.manifest.get("bm25") == bm25_record(settings.index) and all(
+        dense.get(key) == value for key, value in wanted_dense.items()
+    )
 
 
 def _split_inputs(documents: Iterable[object], summary: ReindexSummary) -> dict[str, Document]:
@@ -165,7 +178,9 @@ def reindex(
         summary.changed = len(new_hashes) - summary.added - len(unchanged)
         summary.removed = sum(1 for d in old_hashes if d not in new_hashes)
         summary.unchanged = len(unchanged)
-        if current is not None and not (summary.added or summary.changed or summary.removed):
+        summary.search_settings_changed = current is not None and not same_search_settings(current, settings)
+        documents_changed = bool(summary.added or summary.changed or summary.removed)
+        if current is not None and not documents_changed and not summary.search_settings_changed:
             summary.chunks = current.n_chunks
             summary.chunks_reused = current.n_chunks
             summary.seconds = time.monotonic() - started

@@ -92,15 +92,18 @@ def corpus_settings(base: Settings, home: Path) -> Settings:
 def build_index(documents: Iterator[Document], settings: Settings, progress: bool = True):  # noqa: ANN201
     """Open the index under ``settings.home``, building it from ``documents`` first when there is none.
 
-    An existing index is reused as it is (delete the folder to rebuild), so repeated evaluations do not
-    re-read and re-hash a 21k-document corpus.
+    An existing index is reused as it is when it was built with these search settings (BM25 and dense
+    parameters), so repeated evaluations do not re-read and re-hash a 21k-document corpus; its documents
+    are not compared (delete the folder to rebuild from changed data).
     """
     from index.errors import IndexNotFound
     from index.layout import open_current
-    from index.versions import reindex
+    from index.versions import reindex, same_search_settings
 
     try:
-        return open_current(settings, verify=False)
+        current = open_current(settings, verify=False)
+        if same_search_settings(current, settings):
+            return current
     except IndexNotFound:
         pass
 

@@ -123,6 +123,22 @@ def test_changed_chunking_settings_rebuild_everything(
     assert summary.chunks_from_cache == summary.chunks  # same texts: vectors come from the cache
 
 
+def test_changed_bm25_parameters_rebuild_the_search_indexes_reusing_every_vector(
+    settings: Settings, docs: list[Document], chunker: Chunker
+) -> None:
+    first = reindex(docs, settings, progress=False, chunker=chunker)
+    before = open_current(settings).search_bm25(QUERIES[0], 3)
+    other = replace(settings, index=replace(settings.index, bm25_k1=0.5, bm25_b=0.2))
+    summary = reindex(docs, other, progress=False, chunker=chunker)
+    assert summary.switched and summary.version != first.version and summary.search_settings_changed
+    assert summary.chunks_reused == summary.chunks and summary.chunks_embedded == 0
+    reader = open_current(other)
+    assert (reader.manifest["bm25"]["k1"], reader.manifest["bm25"]["b"]) == (0.5, 0.2)
+    after = reader.search_bm25(QUERIES[0], 3)
+    assert [s for _, s in after] != pytest.approx([s for _, s in before])
+    assert not reindex(docs, other, progress=False, chunker=chunker).switched
+
+
 def test_empty_corpus_builds_an_index_that_finds_nothing(settings: Settings, chunker: Chunker) -> None:
     summary = reindex([], settings, progress=False, chunker=chunker)
     reader = open_current(settings)

@@ -75,3 +75,54 @@ def test_split_is_stable_and_disjoint() -> None:
 
 def test_snippet_id_matches_the_corpus_scheme() -> None:
     assert snippet_id("abc") == "bioasq-snippet:a9993e364706816a"
+
+
+class _TextIndex:
+    """Just what BM25 tuning reads: chunk texts by row, the index's tokenizer, an empty dense side."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        from types import SimpleNamespace
+
+        self.rows = [SimpleNamespace(doc_id=d, text=t) for d, t in texts.items()]
+
+    def iter_chunks(self):  # noqa: ANN201
+        return enumerate(self.rows)
+
+    def chunk(self, row: int):  # noqa: ANN201
+        return self.rows[row]
+
+    def tokenize_for_bm25(self, text: str) -> list[str]:
+        from index.lexical import tokenize_for_bm25
+
+        return tokenize_for_bm25(text)
+
+    def search_dense(self, qvec: object, k: int) -> list[tuple[int, float]]:
+        return []
+
+    def search_bm25(self, text: str, k: int) -> list[tuple[int, float]]:
+        return []
+
+
+class _NoEmbedder:
+    def encode_query(self, text: str) -> list[float]:
+        return [0.0]
+
+
+def test_bm25_tuning_picks_the_length_normalisation_the_dev_questions_prefer() -> None:
+    from curbside.settings import IndexSettings, RetrievalSettings
+    from retrieval.benchmarks.tuning import BM25_BS, BM25_K1S, tune_bm25_and_fusion
+
+    filler = " ".join(f"word{i}" for i in range(60))
+    # The relevant passages are long and name their subject three times; a short one names it once.
+    # Strong length normalisation (large b) ranks the short one first; weak normalisation does not.
+    texts = {}
+    for topic in ("gout", "asthma", "sepsis"):
+        texts[f"{topic}-long"] = f"{topic} {filler} {topic} {filler} {topic} {filler}"
+        texts[f"{topic}-short"] = f"{topic} note"
+    queries = [Query(f"q-{t}", t, frozenset({f"{t}-long"})) for t in ("gout", "asthma", "sepsis")]
+    tuned, fusion, tried = tune_bm25_and_fusion(
+        queries, _TextIndex(texts), _NoEmbedder(), RetrievalSettings(), IndexSettings()
+    )
+    assert len(tried) == len(BM25_K1S) * len(BM25_BS)
+    assert dict(tried)[f"k1={tuned.bm25_k1} b={tuned.bm25_b}"] == max(score for _, score in tried) == 1.0
+    assert dict(tried)["k1=1.2 b=0.75"] < 1.0  # the common default ranks the short passage first
