@@ -35,7 +35,11 @@ REFUSAL = "The indexed corpus has no evidence that answers this question."
 GUIDELINE_SHARE = 0.55
 # At most this many guideline statements from one document: the page then shows the best line of the next
 # document too, instead of a third line of the first.
-GUIDELINE_STATEMENTS_PER_DOCUMENT = 2
+GUIDELINE_STATEMENTS_PER_DOCUMENT = 3
+# The first statements may come from any retrieved guideline; a further one comes from a document already
+# shown or from one whose title names the question's topic ("Mechanism: binds IL-5" from an asthma-biologics
+# guideline has no place in a knee answer, however well the sentence alone scores).
+NEW_DOCUMENTS_UNTIL = 4
 # A second organization's recommendation joins the bottom line only when it scores nearly as well.
 SECOND_GUIDELINE_SHARE = 0.85
 
@@ -142,6 +146,7 @@ def compose(
         guideline_budget,
         query_tokens=asked,
         max_per_document=GUIDELINE_STATEMENTS_PER_DOCUMENT,
+        same_documents_after=NEW_DOCUMENTS_UNTIL,
     )
     # The section reads as recommendations first (in score order), then the supporting detail lines.
     guidelines.sort(key=lambda g: g.candidate.recommendation is None)

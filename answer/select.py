@@ -64,6 +64,8 @@ class Scored:
     score: float
     facet: str
     merged: list[Candidate] = field(default_factory=list)  # near-duplicates from other passages
+    # The document's title names some of the question's topic (None: not judged).
+    document_on_topic: bool | None = None
 
     @property
     def all_candidates(self) -> list[Candidate]:
@@ -148,7 +150,10 @@ def score_candidates(
         # Features only for the sentences still in the running: they cost most of the composing time.
         features = feature_matrix(query, kept, wanted_facet, idf, facets, term_weight, topic=topic)
         learned = model.probabilities(features)
-        scored = [Scored(c, float(p), facets[id(c)]) for c, p in zip(kept, learned, strict=True)]
+        scored = [
+            Scored(c, float(p), facets[id(c)], document_on_topic=topic.coverage(token_set(c.doc.title)) > 0)
+            for c, p in zip(kept, learned, strict=True)
+        ]
         scored.sort(key=_order_key)
         return scored
     scored = []
@@ -199,8 +204,13 @@ def pick(
     max_per_passage: int = 2,
     query_tokens: frozenset[str] = frozenset(),
     max_per_document: int | None = None,
+    same_documents_after: int | None = None,
 ) -> list[Scored]:
-    """Greedy pick in the given order: merge near-duplicates, skip redundant ones, respect the budgets."""
+    """Greedy pick in the given order: merge near-duplicates, skip redundant ones, respect the budgets.
+
+    Past ``same_documents_after`` statements, a statement from a document not yet picked is added only when
+    that document's title names some of the question's topic.
+    """
     if not scored:
         return []
     floor = max(item.score for item in scored) * RELATIVE_FLOOR
@@ -227,6 +237,9 @@ def pick(
             continue
         if max_per_document is not None and per_document[cand.doc.doc_id] >= max_per_document:
             continue
+        if same_documents_after is not None and len(picked) >= same_documents_after:
+            if per_document[cand.doc.doc_id] == 0 and item.document_on_topic is False:
+                continue
         cost = word_count(cand.text)
         if picked and words + cost > max_words:
             continue

@@ -137,11 +137,12 @@ class Curbside:
 
 def _topic_documents(answer: Answer, result: RetrievalResult) -> list[str]:
     """The documents the next turn treats as "already cited": those the answer's bottom line cites, which
-    state its main point, then the other cited ones in the order retrieval ranked them."""
+    state its main point, then retrieval's best document (kept in view even when the chosen sentences came
+    from elsewhere), then the other cited ones in the order retrieval ranked them."""
     cited = {c.doc_id for s in _all_statements(answer) for c in s.citations}
     ranked = [h.doc.doc_id for h in result.guideline_hits + result.research_hits]
     lead = [c.doc_id for s in answer.bottom_line for c in s.citations]
-    order = list(dict.fromkeys(lead + [d for d in ranked if d in cited]))
+    order = list(dict.fromkeys(lead + ranked[:1] + [d for d in ranked if d in cited]))
     return order[:TOPIC_DOCUMENTS]
 
 

@@ -67,7 +67,7 @@ class RetrievalSettings:
 @dataclass(frozen=True)
 class AnswerSettings:
     max_words: int = 250
-    max_guideline_statements: int = 4
+    max_guideline_statements: int = 8
     max_research_statements: int = 6
     max_possibly_related: int = 3
     # Embedding re-rank of candidate sentences: measured to cost about one retrieval's time for little gain.

@@ -62,3 +62,21 @@ def test_pick_caps_statements_per_document(seed_result) -> None:
     capped = pick(scored, max_statements=10, max_words=1000, max_per_document=1)
     docs = [s.candidate.doc.doc_id for s in capped]
     assert len(docs) == len(set(docs)) and len(docs) >= 2
+
+
+def test_late_statements_come_only_from_shown_or_on_topic_documents(seed_result) -> None:
+    from dataclasses import replace as copy_with
+
+    candidates = candidates_from_hits(seed_result.guideline_hits + seed_result.research_hits)
+    scored = score_candidates("knee stem cell injections pain", candidates, None)
+    docs = list(dict.fromkeys(s.candidate.doc.doc_id for s in scored))
+    assert len(docs) >= 3
+    # Every document but the first is judged off topic: once one statement is shown, only the first document's
+    # lines may follow.
+    judged = [copy_with(s, document_on_topic=s.candidate.doc.doc_id == docs[0]) for s in scored]
+    first_doc_first = sorted(judged, key=lambda s: s.candidate.doc.doc_id != docs[0])
+    late = pick(first_doc_first, max_statements=10, max_words=1000, same_documents_after=1)
+    assert {s.candidate.doc.doc_id for s in late} == {docs[0]}
+    # Unjudged documents (no model) are not restricted.
+    free = pick(scored, max_statements=10, max_words=1000, same_documents_after=1)
+    assert len({s.candidate.doc.doc_id for s in free}) >= 2

@@ -27,3 +27,14 @@ def test_bottom_line_documents_lead_then_cited_ones_in_retrieval_order() -> None
     topic = _topic_documents(answer, result)
     assert topic[:2] == [REVIEW_A.doc_id, KNEE_GUIDELINE.doc_id]
     assert "not-retrieved" not in topic and len(topic) <= TOPIC_DOCUMENTS
+
+
+def test_the_best_retrieved_document_stays_on_topic_even_when_no_statement_cites_it() -> None:
+    # The composer chose sentences from the second document only; the first is still what retrieval found best
+    # for this turn, so the next turn keeps it in view.
+    best = make_hit(KNEE_GUIDELINE, KNEE_GUIDELINE_TEXT, 0, 60, 1.0)
+    second = make_hit(REVIEW_A, REVIEW_A_TEXT, 0, 60, 0.9)
+    result = RetrievalResult("q", [best], [second], True, True)
+    answer = Answer("q", "q", False)
+    answer.bottom_line = [_statement(REVIEW_A.doc_id)]
+    assert _topic_documents(answer, result) == [REVIEW_A.doc_id, KNEE_GUIDELINE.doc_id]
