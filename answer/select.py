@@ -105,7 +105,7 @@ class Running:
 
     kept: list[Candidate]
     idf: dict[str, float]  # over all candidates
-    facets: dict[int, str]  # id(candidate) -> facet
+    facets: dict[int, str]  # id(candidate) -> facet, for the candidates that passed the topic gate
     topic: QueryTopic
 
 
@@ -116,11 +116,12 @@ def in_the_running(query: str, candidates: list[Candidate], term_weight: TermWei
     topic = query_topic(query, idf, term_weight)
     covered = [_topic_coverage(topic, c) for c in candidates]
     gate = TOPIC_GATE * max(covered, default=0.0)
-    facets = {id(c): _facet(c) for c in candidates}
+    facets: dict[int, str] = {}  # only for the on-topic ones: the cue patterns cost more than the gate
     kept: list[Candidate] = []
     for cand, coverage in zip(candidates, covered, strict=True):
         if topic.concepts and (coverage <= 0.0 or coverage < gate):
             continue  # shares only generic or facet words with the question, or far less than others do
+        facets[id(cand)] = _facet(cand)
         if not cand.is_guideline and _role(cand, facets[id(cand)]) < 0:
             continue  # a study's aim, methods or background is not a finding to show
         kept.append(cand)
@@ -150,8 +151,12 @@ def score_candidates(
         # Features only for the sentences still in the running: they cost most of the composing time.
         features = feature_matrix(query, kept, wanted_facet, idf, facets, term_weight, topic=topic)
         learned = model.probabilities(features)
+        on_topic: dict[str, bool] = {}
+        for c in kept:
+            if c.doc.doc_id not in on_topic:
+                on_topic[c.doc.doc_id] = topic.coverage(token_set(c.doc.title)) > 0
         scored = [
-            Scored(c, float(p), facets[id(c)], document_on_topic=topic.coverage(token_set(c.doc.title)) > 0)
+            Scored(c, float(p), facets[id(c)], document_on_topic=on_topic[c.doc.doc_id])
             for c, p in zip(kept, learned, strict=True)
         ]
         scored.sort(key=_order_key)

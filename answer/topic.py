@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from answer.text import token_set, tokens
@@ -62,13 +62,26 @@ class QueryTopic:
     def terms(self) -> frozenset[str]:
         return frozenset(s for c in self.concepts for w in c.wordings for s in w)
 
+    @cached_property
+    def _parts(self) -> tuple[float, tuple[tuple[str, float], ...], tuple[Concept, ...]]:
+        """(total weight, single-word concepts as (stem, weight), the other concepts): most concepts are one
+        word, and a membership test is all they need; coverage runs for every candidate sentence."""
+        single = tuple(
+            (next(iter(c.wordings[0])), c.weight)
+            for c in self.concepts
+            if len(c.wordings) == 1 and len(c.wordings[0]) == 1
+        )
+        other = tuple(c for c in self.concepts if not (len(c.wordings) == 1 and len(c.wordings[0]) == 1))
+        return sum(c.weight for c in self.concepts), single, other
+
     def coverage(self, stems: Iterable[str]) -> float:
         """Weighted share of the concepts that ``stems`` express (0 when the query names no topic)."""
-        total = sum(c.weight for c in self.concepts)
+        total, single, other = self._parts
         if total <= 0:
             return 0.0
-        present = frozenset(stems)
-        return sum(c.weight * c.covered(present) for c in self.concepts) / total
+        present = stems if isinstance(stems, (set, frozenset)) else frozenset(stems)
+        found = sum(weight for stem, weight in single if stem in present)
+        return (found + sum(c.weight * c.covered(present) for c in other)) / total
 
 
 def _specific(text: str) -> frozenset[str]:

@@ -87,11 +87,16 @@ def main(argv: list[str] | None = None) -> int:
         conversation = Conversation(conv["id"])
         for turn in conv["turns"]:
             result, r_ms = _timed(lambda q=turn["question"], c=conversation: retriever.retrieve(q, c))
+            # Composed as the service composes (index-wide term specificity), then with the re-rank on.
             answer, l_ms = _timed(
-                lambda q=turn["question"], r=result: compose(q, r, settings.answer, embed=embedder.encode)
+                lambda q=turn["question"], r=result: compose(
+                    q, r, settings.answer, embed=embedder.encode, term_weight=retriever.specificity
+                )
             )
             _, e_ms = _timed(
-                lambda q=turn["question"], r=result: compose(q, r, rerank, embed=embedder.encode)
+                lambda q=turn["question"], r=result: compose(
+                    q, r, rerank, embed=embedder.encode, term_weight=retriever.specificity
+                )
             )
             _, p_ms = _timed(lambda a=answer: (render_text(a), render_html(a)))
             unfaithful += bool(verify_answer(answer, index.chunk_by_id))
