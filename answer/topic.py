@@ -97,8 +97,10 @@ def _synonyms_used(text: str) -> tuple[tuple[tuple[frozenset[str], ...], tuple[s
         wordings = [entry.term, *entry.phrases]
         case_sensitive = entry.case_sensitive
         used = tuple(w for w in wordings if contains_phrase(text, w, case_sensitive and w == entry.term))
+        if not used:
+            continue
         stem_sets = tuple(dict.fromkeys(_specific(w) for w in wordings if _specific(w)))
-        if used and stem_sets:
+        if stem_sets:
             out.append((stem_sets, used))
     return tuple(out)
 

@@ -126,6 +126,12 @@ def synonyms() -> tuple[Synonym, ...]:
 
 def contains_phrase(text: str, phrase: str, case_sensitive: bool) -> bool:
     """Whole-word (or whole-phrase) occurrence of ``phrase`` in ``text``."""
+    # Most phrases of the synonym table are absent from a given text: a plain substring test rules them out
+    # before a regular expression is built (hundreds of phrases outgrow the re module's pattern cache).
+    # ASCII only, where lower-casing agrees with the regex's case-insensitive matching.
+    if text.isascii() and phrase.isascii():
+        if (phrase not in text) if case_sensitive else (phrase.lower() not in text.lower()):
+            return False
     pattern = r"(?<![A-Za-z0-9])" + re.escape(phrase) + r"(?![A-Za-z0-9])"
     return re.search(pattern, text, 0 if case_sensitive else re.IGNORECASE) is not None
 
