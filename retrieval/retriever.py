@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Protocol
 
 import numpy as np
@@ -36,6 +37,9 @@ REWRITE_EVIDENCE_DEPTH = 5
 EVIDENCE_SEARCH_DEPTH = 20
 # A question alone that finds the previously cited documents this high up is still on their topic.
 SHIFT_CHECK_DEPTH = 3
+# Cache bounds: a few hundred questions' passages and their documents (rows of the top documents included).
+CACHED_ROWS = 50_000
+CACHED_DOCS = 20_000
 
 
 class SearchIndex(Protocol):
@@ -88,10 +92,12 @@ class Retriever:
         self.settings = settings or RetrievalSettings()
         self.floors = floors or effective_floors(self.settings)
         self._stats: TermStats | None = None
-        self._chunks: dict[int, Chunk] = {}
-        self._docs: dict[str, DocMeta] = {}
-        self._row_stems: dict[int, frozenset[str]] = {}
-        self._rows_by_doc: dict[str, list[int]] = {}
+        # Per-instance, bounded caches (thread-safe): a long-running server over a large index would otherwise
+        # end up holding every passage it ever touched.
+        self._chunk_cache = lru_cache(maxsize=CACHED_ROWS)(self.index.chunk)
+        self._stems_cache = lru_cache(maxsize=CACHED_ROWS)(self._load_stems)
+        self._doc_cache = lru_cache(maxsize=CACHED_DOCS)(self._load_doc)
+        self._rows_cache = lru_cache(maxsize=CACHED_DOCS)(self.index.rows_of_doc)
 
     # -- lookups (cached: the same rows come back turn after turn) -------------------------------------------
     def term_stats(self) -> TermStats:
@@ -99,26 +105,30 @@ class Retriever:
             self._stats = TermStats.from_index(self.index)
         return self._stats
 
+    def cache_sizes(self) -> dict[str, int]:
+        """How many passages, stem sets, documents and document row lists are cached now."""
+        caches = {"chunks": self._chunk_cache, "stems": self._stems_cache, "docs": self._doc_cache,
+                  "rows_of_doc": self._rows_cache}
+        return {name: cache.cache_info().currsize for name, cache in caches.items()}
+
     def _chunk(self, row: int) -> Chunk:
-        if row not in self._chunks:
-            self._chunks[row] = self.index.chunk(row)
-        return self._chunks[row]
+        return self._chunk_cache(row)
+
+    def _load_doc(self, doc_id: str) -> DocMeta:
+        meta = self.index.doc(doc_id)
+        return meta if meta is not None else DocMeta(doc_id, doc_id, "unknown", "other")
 
     def _doc(self, doc_id: str) -> DocMeta:
-        if doc_id not in self._docs:
-            meta = self.index.doc(doc_id)
-            self._docs[doc_id] = meta if meta is not None else DocMeta(doc_id, doc_id, "unknown", "other")
-        return self._docs[doc_id]
+        return self._doc_cache(doc_id)
+
+    def _load_stems(self, row: int) -> frozenset[str]:
+        return frozenset(stems(self._chunk(row).text))
 
     def _stems(self, row: int) -> frozenset[str]:
-        if row not in self._row_stems:
-            self._row_stems[row] = frozenset(stems(self._chunk(row).text))
-        return self._row_stems[row]
+        return self._stems_cache(row)
 
     def _rows_of_doc(self, doc_id: str) -> list[int]:
-        if doc_id not in self._rows_by_doc:
-            self._rows_by_doc[doc_id] = self.index.rows_of_doc(doc_id)
-        return self._rows_by_doc[doc_id]
+        return self._rows_cache(doc_id)
 
     def _evidence_stems(self, hits: list[Hit]) -> set[str]:
         """Word stems of every passage of the top documents."""

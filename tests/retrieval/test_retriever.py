@@ -147,3 +147,15 @@ def test_relevant_guideline_pool_brings_other_passages_of_its_documents(fake_ind
     top_docs = {h.doc.doc_id for h in result.guideline_hits}
     assert {h.doc.doc_id for h in result.guideline_context} <= top_docs
     assert all(h.dense_score is not None for h in result.guideline_hits + result.guideline_context)
+
+
+def test_lookup_caches_are_bounded(fake_index, fake_encoder, monkeypatch) -> None:
+    import retrieval.retriever as retriever_module
+
+    monkeypatch.setattr(retriever_module, "CACHED_ROWS", 2)
+    monkeypatch.setattr(retriever_module, "CACHED_DOCS", 1)
+    retriever = make(fake_index, fake_encoder)
+    retriever.retrieve("gout flare colchicine")
+    retriever.retrieve("statin muscle symptoms")
+    sizes = retriever.cache_sizes()
+    assert sizes["chunks"] == 2 and sizes["stems"] <= 2 and sizes["docs"] == 1 and sizes["rows_of_doc"] <= 1
