@@ -34,7 +34,7 @@ REFUSAL = "The indexed corpus has no evidence that answers this question."
 # Share of the word budget the guideline section may use when research is shown too.
 GUIDELINE_SHARE = 0.55
 # At most this many guideline statements from one document: the page then shows the best line of the next
-# document too, instead of a third line of the first.
+# document too, instead of a fourth line of the first.
 GUIDELINE_STATEMENTS_PER_DOCUMENT = 3
 # The first statements may come from any retrieved guideline; a further one comes from a document already
 # shown or from one whose title names the question's topic ("Mechanism: binds IL-5" from an asthma-biologics

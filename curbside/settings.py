@@ -67,6 +67,7 @@ class RetrievalSettings:
 @dataclass(frozen=True)
 class AnswerSettings:
     max_words: int = 250
+    # Up to 8 within max_words: the recommendation asked for is often a section's third or fourth line.
     max_guideline_statements: int = 8
     max_research_statements: int = 6
     max_possibly_related: int = 3
