@@ -66,13 +66,14 @@ class QueryTopic:
     def _parts(self) -> tuple[float, tuple[tuple[str, float], ...], tuple[Concept, ...]]:
         """(total weight, single-word concepts as (stem, weight), the other concepts): most concepts are one
         word, and a membership test is all they need; coverage runs for every candidate sentence."""
-        single = tuple(
-            (next(iter(c.wordings[0])), c.weight)
-            for c in self.concepts
-            if len(c.wordings) == 1 and len(c.wordings[0]) == 1
-        )
-        other = tuple(c for c in self.concepts if not (len(c.wordings) == 1 and len(c.wordings[0]) == 1))
-        return sum(c.weight for c in self.concepts), single, other
+        single: list[tuple[str, float]] = []
+        other: list[Concept] = []
+        for c in self.concepts:
+            if len(c.wordings) == 1 and len(c.wordings[0]) == 1:
+                single.append((next(iter(c.wordings[0])), c.weight))
+            else:
+                other.append(c)
+        return sum(c.weight for c in self.concepts), tuple(single), tuple(other)
 
     def coverage(self, stems: Iterable[str]) -> float:
         """Weighted share of the concepts that ``stems`` express (0 when the query names no topic)."""

@@ -39,9 +39,10 @@ EVAL_SETTINGS = RetrievalSettings(k_per_pool=10)
 _TUNED: dict[str, RetrievalSettings] = {}
 
 
-def _index(name: str, documents: Any, base: Settings) -> Any:
+def _index(name: str, documents: Any, base: Settings, any_search_settings: bool = False) -> Any:
     home = base.home / "eval-indexes" / name
-    return corpora.build_index(documents, corpora.corpus_settings(base, home))
+    settings = corpora.corpus_settings(base, home)
+    return corpora.build_index(documents, settings, any_search_settings=any_search_settings)
 
 
 def _documents(name: str, data: Path) -> Any:
@@ -183,7 +184,10 @@ def ranking_section(
     else:
         queries = corpora.pubmedqa_queries(data)
         dev, test = [], queries
-    index, embedder = _index(name, _documents(name, data), base), _embedder(base)
+    # With a dev split, BM25 is tuned from the chunks and vectors alone: the index is rebuilt below with the
+    # chosen parameters, so whichever ones it was last built with serve until then.
+    index = _index(name, _documents(name, data), base, any_search_settings=bool(dev))
+    embedder = _embedder(base)
     qrels = {q.qid: set(q.relevant) for q in queries}
     lines = [
         f"## {name}: {len(test)} test questions"

@@ -89,12 +89,18 @@ def corpus_settings(base: Settings, home: Path) -> Settings:
     return replace(base, home=home)
 
 
-def build_index(documents: Iterator[Document], settings: Settings, progress: bool = True):  # noqa: ANN201
+def build_index(  # noqa: ANN201
+    documents: Iterator[Document],
+    settings: Settings,
+    progress: bool = True,
+    any_search_settings: bool = False,
+):
     """Open the index under ``settings.home``, building it from ``documents`` first when there is none.
 
     An existing index is reused as it is when it was built with these search settings (BM25 and dense
-    parameters), so repeated evaluations do not re-read and re-hash a 21k-document corpus; its documents
-    are not compared (delete the folder to rebuild from changed data).
+    parameters), or with any when ``any_search_settings`` (a caller that only reads its chunks and vectors),
+    so repeated evaluations do not re-read and re-hash a 21k-document corpus; its documents are not
+    compared (delete the folder to rebuild from changed data).
     """
     from index.errors import IndexNotFound
     from index.layout import open_current
@@ -102,7 +108,7 @@ def build_index(documents: Iterator[Document], settings: Settings, progress: boo
 
     try:
         current = open_current(settings, verify=False)
-        if same_search_settings(current, settings):
+        if any_search_settings or same_search_settings(current, settings):
             return current
     except IndexNotFound:
         pass

@@ -51,7 +51,8 @@ def tune_bm25_and_fusion(
     lists = candidate_lists(queries, index, embedder, base.candidates)
     rows = [chunk for _, chunk in index.iter_chunks()]
     tokens = [lexical.tokenize_with(index_settings, c.text) for c in rows]
-    query_tokens = {q.qid: index.tokenize_for_bm25(expand_query(q.text)) for q in queries}
+    # Queries tokenized as the chunks are (``index_settings``), whatever the open index was built with.
+    query_tokens = {q.qid: lexical.tokenize_with(index_settings, expand_query(q.text)) for q in queries}
     tried: list[tuple[str, float]] = []
     best: tuple[float, IndexSettings, RetrievalSettings] = (-1.0, index_settings, base)
     for k1 in BM25_K1S:
