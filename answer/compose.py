@@ -132,6 +132,9 @@ def compose(
     guideline_candidates = candidates_from_hits(_guideline_hits(result))
     research_candidates = candidates_from_hits(_research_hits(result))
     guideline_scored = score_candidates(query, guideline_candidates, wanted_facet, term_weight, load_model())
+    if result.named_organizations:
+        # The question asks what a named body says: its statements lead, in score order (a stable sort).
+        guideline_scored.sort(key=lambda s: s.candidate.doc.organization not in result.named_organizations)
     research_scored = score_candidates(query, research_candidates, wanted_facet, term_weight)
     if embed is not None and embedding_rerank_enabled(settings):
         add_embedding_scores(query, [guideline_scored, research_scored], embed)

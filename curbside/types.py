@@ -136,6 +136,8 @@ class RetrievalResult:
     # Further passages of the top guideline documents (not among the hits), closest to the query first: the
     # sentence that answers a follow-up often sits in another passage of the section the hits came from.
     guideline_context: list[Hit] = field(default_factory=list)
+    # Organizations the question names as its source ("how does the USPSTF position compare?").
+    named_organizations: frozenset[str] = frozenset()
 
     @property
     def relevant(self) -> bool:

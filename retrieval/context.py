@@ -3,11 +3,16 @@
 Retrieval returns a few passages per document (the per-document cap keeps one long section from filling the
 pool), but the sentence that answers a follow-up ("what if she has CKD?") often sits in another passage of
 the section the hits came from. Those passages are cheap to rank: their vectors are already in the index.
+
+A guideline ingested as one document per section (open-medicine's files, or any documents whose metadata
+share a ``guideline_id``) has the same problem one level up: "how long do I treat him?" finds the pneumonia
+guideline's severity section while the duration is stated in its empiric-therapy section. So the closest
+passages of the top document's sibling sections are offered too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -18,6 +23,12 @@ CONTEXT_DOCS = 3
 CONTEXT_PER_DOC = 8
 # Context passages rank below every hit: their fused score is this share of the lowest hit's.
 CONTEXT_SCORE_SHARE = 0.9
+# Documents whose metadata share this field's value are sections of one guideline.
+SIBLING_KEY = "guideline_id"
+# The sibling sections of the pool's top document lend their closest passages, this many each; they rank below
+# the top documents' own context passages.
+SIBLING_PER_DOC = 2
+SIBLING_SCORE_SHARE = 0.8
 
 
 def context_passages(
@@ -57,3 +68,42 @@ def cosine_to(vectors: np.ndarray | None, qvec: np.ndarray) -> Callable[[int], f
     if vectors is None:
         return lambda row: 0.0
     return lambda row: float(np.asarray(vectors[row], dtype=np.float32) @ qvec)
+
+
+def sibling_groups(docs: Iterable[DocMeta]) -> dict[str, tuple[str, ...]]:
+    """doc id -> the other documents of its guideline (same source and ``SIBLING_KEY``), in id order."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for meta in docs:
+        key = dict(meta.extra).get(SIBLING_KEY)
+        if key:
+            groups.setdefault((meta.source, key), []).append(meta.doc_id)
+    out: dict[str, tuple[str, ...]] = {}
+    for members in groups.values():
+        members.sort()
+        for doc_id in members:
+            out[doc_id] = tuple(m for m in members if m != doc_id)
+    return out
+
+
+def sibling_passages(
+    hits: Sequence[Hit],
+    siblings: Callable[[str], Sequence[str]],
+    rows_of_doc: Callable[[str], list[int]],
+    chunk: Callable[[int], Chunk],
+    doc: Callable[[str], DocMeta],
+    dense: Callable[[int], float],
+    per_doc: int = SIBLING_PER_DOC,
+) -> list[Hit]:
+    """The closest passages of each sibling section of the top document of ``hits`` (not itself a hit)."""
+    if not hits:
+        return []
+    shown = {h.doc.doc_id for h in hits}
+    score = min(h.score for h in hits) * SIBLING_SCORE_SHARE
+    out: list[Hit] = []
+    for doc_id in siblings(hits[0].doc.doc_id):
+        if doc_id in shown:
+            continue
+        ranked = sorted(((dense(r), r) for r in rows_of_doc(doc_id)), key=lambda x: (-x[0], x[1]))
+        meta = doc(doc_id)
+        out.extend(Hit(chunk(r), meta, score, hits[0].pool, dense_score=cos) for cos, r in ranked[:per_doc])
+    return out

@@ -11,12 +11,13 @@ import numpy as np
 
 from curbside.settings import RetrievalSettings
 from curbside.types import Chunk, Conversation, DocMeta, Hit, RetrievalResult, pool_of
-from retrieval.context import context_passages, cosine_to
+from retrieval.context import context_passages, cosine_to, sibling_groups, sibling_passages
 from retrieval.coverage import TermStats, asked_terms, coverage_of_stems
 from retrieval.facets import detect_facet
 from retrieval.floors import Floors, effective_floors
 from retrieval.followup import RewrittenQuery, announces_new_topic, rewrite_followup
 from retrieval.fusion import Filters, cap_per_doc, rank_fused, rrf_fuse, weighted_fuse
+from retrieval.organizations import OrganizationNames
 from retrieval.vocabulary import expand_query, is_technical, stems
 
 POOLS: tuple[str, str] = ("guideline", "research")
@@ -26,6 +27,8 @@ MIN_TOPIC_SPECIFICITY = 0.3
 # Score bonus, as a share of the pool's best fused score, for documents cited in the previous turn.
 REFERS_BACK_BOOST = 0.5  # the follow-up points at them ("is that a strong recommendation?")
 CONTINUATION_BOOST = 0.1  # same topic, so the same documents are likely still relevant
+# ... for documents of an organization the question names ("what does the USPSTF say?").
+NAMED_ORGANIZATION_BOOST = 0.2
 # How many of a pool's top documents are searched (all their passages) for the question's specific words: a
 # guideline section often names the drug in one passage and doses it in the next. Only the top few: a word
 # found further down is usually in a document on another subject ("azithromycin" in a pneumonia guideline
@@ -57,6 +60,8 @@ class SearchIndex(Protocol):
     def search_bm25(self, query: str, k: int, pool: str | None = None) -> list[tuple[int, float]]: ...
 
     def rows_of_doc(self, doc_id: str) -> list[int]: ...
+
+    def doc_ids(self) -> list[str]: ...
 
 
 class QueryEncoder(Protocol):
@@ -98,6 +103,9 @@ class Retriever:
         self._stems_cache = lru_cache(maxsize=CACHED_ROWS)(self._load_stems)
         self._doc_cache = lru_cache(maxsize=CACHED_DOCS)(self._load_doc)
         self._rows_cache = lru_cache(maxsize=CACHED_DOCS)(self.index.rows_of_doc)
+        # Read from every document's metadata on first use.
+        self._siblings: dict[str, tuple[str, ...]] | None = None
+        self._organizations: OrganizationNames | None = None
 
     # -- lookups (cached: the same rows come back turn after turn) -------------------------------------------
     def term_stats(self) -> TermStats:
@@ -127,6 +135,26 @@ class Retriever:
     def _stems(self, row: int) -> frozenset[str]:
         return self._stems_cache(row)
 
+    def _read_all_metadata(self) -> None:
+        # Read uncached: the first question must not fill the document cache with the whole index.
+        metas = [m for m in (self.index.doc(d) for d in self.index.doc_ids()) if m is not None]
+        self._organizations = OrganizationNames.from_organizations(
+            m.organization for m in metas if m.organization
+        )
+        self._siblings = sibling_groups(metas)
+
+    def _siblings_of(self, doc_id: str) -> tuple[str, ...]:
+        """The other sections of ``doc_id``'s guideline."""
+        if self._siblings is None:
+            self._read_all_metadata()
+        return self._siblings.get(doc_id, ()) if self._siblings is not None else ()
+
+    def named_organizations(self, question: str) -> frozenset[str]:
+        """The index's organizations that ``question`` names."""
+        if self._organizations is None:
+            self._read_all_metadata()
+        return self._organizations.named_in(question) if self._organizations is not None else frozenset()
+
     def _rows_of_doc(self, doc_id: str) -> list[int]:
         return self._rows_cache(doc_id)
 
@@ -136,6 +164,9 @@ class Retriever:
         for doc_id in list(dict.fromkeys(h.chunk.doc_id for h in hits))[:COVERAGE_DOCS]:
             for row in self._rows_of_doc(doc_id):
                 present |= self._stems(row)
+            # "How does the USPSTF position compare?": a USPSTF document need not say "USPSTF".
+            meta = self._doc(doc_id)
+            present |= stems(" ".join(filter(None, (meta.organization, meta.title))))
         return present
 
     def is_specific(self, term: str) -> bool:
@@ -211,6 +242,7 @@ class Retriever:
         vectors = self._vectors()
         cosine = cosine_to(vectors, qvec)
         boosted = self._boosted_docs(rewritten, conversation)
+        named = self.named_organizations(question)
         # The passages the previous turn found stay candidates of an on-topic follow-up, ranked by how close
         # they are to the new query: a facet word ("pregnant") must not push the topic's own guideline out.
         memory = [] if rewritten.topic_shift else self._previous_rows(conversation)
@@ -224,7 +256,8 @@ class Retriever:
         signals: dict[str, PoolSignals] = {}
         for pool in POOLS:
             hits[pool], best_dense = self._search_pool(
-                pool, search_text, qvec, cosine, filters, boosted, memory, rank_memory=vectors is not None
+                pool, search_text, qvec, cosine, filters, boosted, memory, rank_memory=vectors is not None,
+                named=named,
             )
             cov, missing = coverage_of_stems(own_terms, self._evidence_stems(hits[pool]), self.term_stats())
             signals[pool] = PoolSignals(best_dense, cov, missing)
@@ -234,11 +267,12 @@ class Retriever:
             and signals[pool].coverage >= self.floors.for_pool(pool).coverage
             for pool in POOLS
         }
-        context = (
-            context_passages(hits["guideline"], self._rows_of_doc, self._chunk, cosine)
-            if relevant["guideline"]
-            else []
-        )
+        context: list[Hit] = []
+        if relevant["guideline"]:
+            context = context_passages(hits["guideline"], self._rows_of_doc, self._chunk, cosine)
+            context += sibling_passages(
+                hits["guideline"], self._siblings_of, self._rows_of_doc, self._chunk, self._doc, cosine
+            )
         result = RetrievalResult(
             query=rewritten.query,
             guideline_hits=hits["guideline"],
@@ -248,6 +282,7 @@ class Retriever:
             research_relevant=relevant["research"],
             facet=detect_facet(question),
             refusal_reason=None if any(relevant.values()) else self._refusal_reason(hits, signals),
+            named_organizations=named,
         )
         return RetrievalTrace(result, rewritten, signals)
 
@@ -268,6 +303,7 @@ class Retriever:
         boosted: dict[str, float],
         memory: list[int] | None = None,
         rank_memory: bool = True,
+        named: frozenset[str] = frozenset(),
     ) -> tuple[list[Hit], float]:
         s = self.settings
         # Filters drop candidates after search, so ask for more when filtering.
@@ -285,10 +321,14 @@ class Retriever:
             fused = weighted_fuse(dense, lexical, s.dense_weight)
         else:
             raise ValueError(f"retrieval.fusion must be 'rrf' or 'weighted', got {s.fusion!r}")
-        if boosted and fused:
+        if (boosted or named) and fused:
             top = max(fused.values())
             for row in fused:
-                fused[row] += top * boosted.get(self._chunk(row).doc_id, 0.0)
+                doc_id = self._chunk(row).doc_id
+                share = boosted.get(doc_id, 0.0)
+                if named and self._doc(doc_id).organization in named:
+                    share += NAMED_ORGANIZATION_BOOST
+                fused[row] += top * share
         ranked = cap_per_doc(rank_fused(fused), lambda r: self._chunk(r).doc_id, s.per_doc_cap, s.k_per_pool)
         dense_of, bm25_of = dict(dense), dict(lexical)
         hits = [

@@ -157,3 +157,16 @@ def test_a_review_aim_is_not_picked_as_a_finding_and_no_benefit_makes_no_note(se
     shown = [s.text for f in answer.research for s in f.statements]
     assert not any("estimated the benefits" in t for t in shown)
     assert answer.evidence_note == []  # research reporting no benefit agrees with a recommendation against
+
+
+def test_statements_of_a_named_organization_lead_the_guideline_section(seed_result):
+    other = replace(KNEE_GUIDELINE, doc_id="g:oarsi", title="OARSI knee guideline", organization="OARSI")
+    text = "## Knee injections\n\nStem cell injections for knee osteoarthritis are not recommended (Weak).\n"
+    second = make_hit(other, text, 0, len(text), 0.3)
+    result = replace(seed_result, guideline_hits=[*seed_result.guideline_hits, second])
+    question = "What does OARSI recommend about knee stem cell injections?"
+    plain = compose(question, result, AnswerSettings())
+    assert plain.guidelines[0].citations[0].doc_id == KNEE_GUIDELINE.doc_id
+    named = compose(question, replace(result, named_organizations=frozenset({"OARSI"})), AnswerSettings())
+    assert named.guidelines[0].citations[0].doc_id == "g:oarsi"
+    assert named.bottom_line[0].citations[0].doc_id == "g:oarsi"

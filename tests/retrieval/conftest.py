@@ -67,6 +67,9 @@ class FakeIndex:
     def rows_of_doc(self, doc_id: str) -> list[int]:
         return [r for r, c in enumerate(self.chunks) if c.doc_id == doc_id]
 
+    def doc_ids(self) -> list[str]:
+        return list(self.metas)
+
     def _rows(self, pool: str | None) -> list[int]:
         return [r for r, c in enumerate(self.chunks) if pool is None or pool_of(c.tier) == pool]
 
@@ -94,9 +97,12 @@ def meta(
     organization: str | None = None,
     year: int | None = None,
     source: str = "test",
+    guideline_id: str | None = None,
 ) -> DocMeta:
+    extra = (("guideline_id", guideline_id),) if guideline_id else ()
     return DocMeta(
-        doc_id=doc_id, title=doc_id, source=source, tier=tier, organization=organization, year=year
+        doc_id=doc_id, title=doc_id, source=source, tier=tier, organization=organization, year=year,
+        extra=extra,
     )
 
 
@@ -128,8 +134,8 @@ RESEARCH = [
 def build_fake_index() -> FakeIndex:
     return FakeIndex(
         [
-            (meta("acr:gout_flare", organization="ACR", year=2020), GOUT_FLARE),
-            (meta("acr:gout_ult", organization="ACR", year=2020), GOUT_ULT),
+            (meta("acr:gout_flare", organization="ACR", year=2020, guideline_id="acr_gout"), GOUT_FLARE),
+            (meta("acr:gout_ult", organization="ACR", year=2020, guideline_id="acr_gout"), GOUT_ULT),
             (meta("idsa:cap", organization="ATS/IDSA", year=2019), CAP),
             (meta("aha:htn", organization="ACC/AHA", year=2017), HTN),
             (meta("pubmed:1", tier="randomized_trial", year=2010, source="pubmed"), RESEARCH[:1]),

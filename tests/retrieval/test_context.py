@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from curbside.types import Chunk, DocMeta, Hit
-from retrieval.context import context_passages, cosine_to
+from retrieval.context import context_passages, cosine_to, sibling_groups, sibling_passages
 
 DOC_A = DocMeta("a", "A", "test", "guideline")
 DOC_B = DocMeta("b", "B", "test", "guideline")
@@ -37,3 +37,40 @@ def test_only_the_first_documents_lend_passages_and_at_most_per_doc_each() -> No
     out = context_passages(hits, _rows_of, CHUNKS.__getitem__, cosine_to(VECTORS, query), docs=1, per_doc=2)
     assert [h.doc.doc_id for h in out] == ["a", "a"]
     assert context_passages([], _rows_of, CHUNKS.__getitem__, cosine_to(None, query)) == []
+
+
+def _section(doc_id: str, guideline: str | None, source: str = "test") -> DocMeta:
+    extra = (("guideline_id", guideline),) if guideline else ()
+    return DocMeta(doc_id, doc_id, source, "guideline", extra=extra)
+
+
+def test_sections_sharing_a_guideline_id_within_a_source_are_siblings() -> None:
+    docs = [
+        _section("g/severity", "g"), _section("g/therapy", "g"), _section("g/duration", "g"),
+        _section("h/only", "h"), _section("loose", None), _section("other/therapy", "g", source="elsewhere"),
+    ]
+    groups = sibling_groups(docs)
+    assert groups["g/severity"] == ("g/duration", "g/therapy")
+    assert groups["h/only"] == ()
+    assert "loose" not in groups
+    assert groups["other/therapy"] == (), "the same key in another source is another guideline"
+
+
+def test_sibling_sections_of_the_top_document_lend_their_closest_passages_below_the_hits() -> None:
+    severity, therapy = _section("a", "g"), _section("b", "g")
+    hits = [Hit(CHUNKS[0], severity, 1.0, "guideline"), Hit(CHUNKS[1], severity, 0.6, "guideline")]
+    query = np.asarray([0, 0, 0, 0, 0.3, 0.9], dtype=np.float32)
+
+    def siblings(doc_id: str) -> tuple[str, ...]:
+        return {"a": ("b",), "b": ("a",)}[doc_id]
+
+    out = sibling_passages(
+        hits, siblings, _rows_of, CHUNKS.__getitem__, {"b": therapy}.__getitem__, cosine_to(VECTORS, query),
+        per_doc=1,
+    )
+    assert [(h.doc.doc_id, h.chunk.chunk_id) for h in out] == [("b", "c5")], "the sibling's closest passage"
+    assert all(h.score < 0.6 for h in out)
+    shown = hits + [Hit(CHUNKS[4], therapy, 0.5, "guideline")]
+    assert sibling_passages(
+        shown, siblings, _rows_of, CHUNKS.__getitem__, {"b": therapy}.__getitem__, cosine_to(VECTORS, query)
+    ) == [], "a sibling already among the hits lends nothing more"

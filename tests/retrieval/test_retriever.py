@@ -145,8 +145,39 @@ def test_relevant_guideline_pool_brings_other_passages_of_its_documents(fake_ind
     assert result.guideline_context, "the capped document's other passages are offered as context"
     assert all(h.chunk.chunk_id not in shown for h in result.guideline_context)
     top_docs = {h.doc.doc_id for h in result.guideline_hits}
-    assert {h.doc.doc_id for h in result.guideline_context} <= top_docs
+    siblings = {"acr:gout_ult"}  # the other section of the top document's guideline
+    assert {h.doc.doc_id for h in result.guideline_context} <= top_docs | siblings
     assert all(h.dense_score is not None for h in result.guideline_hits + result.guideline_context)
+
+
+def test_sibling_sections_of_the_top_document_are_offered_as_context(fake_index, fake_encoder) -> None:
+    retriever = make(fake_index, fake_encoder, k_per_pool=1)
+    result = retriever.retrieve("low-dose colchicine dose for a gout flare")
+    assert [h.doc.doc_id for h in result.guideline_hits] == ["acr:gout_flare"]
+    from_sibling = [h for h in result.guideline_context if h.doc.doc_id == "acr:gout_ult"]
+    assert from_sibling, "the urate-lowering section of the same guideline lends passages"
+    assert all(h.score < result.guideline_hits[-1].score for h in from_sibling)
+    unrelated = retriever.retrieve("resistant hypertension spironolactone")
+    assert {h.doc.doc_id for h in unrelated.guideline_context} <= {"aha:htn"}, "a lone document: no siblings"
+
+
+def test_a_named_organization_is_boosted(fake_index, fake_encoder) -> None:
+    question = "What does the ACC/AHA guideline recommend: spironolactone or colchicine for gout flare?"
+    plain = make(fake_index, fake_encoder).retrieve(question.replace("the ACC/AHA guideline", "one"))
+    named = make(fake_index, fake_encoder).retrieve(question)
+    assert plain.named_organizations == frozenset()
+    assert named.named_organizations == {"ACC/AHA"}
+    rank = [h.doc.doc_id for h in named.guideline_hits].index("aha:htn")
+    assert rank < [h.doc.doc_id for h in plain.guideline_hits].index("aha:htn")
+
+
+def test_an_organization_name_counts_as_evidence(fake_index, fake_encoder) -> None:
+    # Every specific word of the question must be found in the top documents: "IDSA" is in the metadata only.
+    strict = Floors(PoolFloor(0.0, 1.0), PoolFloor(0.0, 1.0))
+    result = make(fake_index, fake_encoder, floors=strict).retrieve(
+        "What does IDSA recommend for community-acquired pneumonia with comorbidities?"
+    )
+    assert result.guideline_relevant
 
 
 def test_lookup_caches_are_bounded(fake_index, fake_encoder, monkeypatch) -> None:
