@@ -15,6 +15,7 @@ import numpy as np
 
 from answer.candidates import Candidate
 from answer.facets import facet_of, heading_facet, result_cue
+from answer.quantities import condition_match, question_values
 from answer.recommendation_cues import has_strength
 from answer.selection_model import SelectionModel, feature_matrix
 from answer.text import near_duplicate_tokens, overlap, token_set, word_count
@@ -56,6 +57,10 @@ EVIDENCE_LEVEL = {
 }
 LONG_SENTENCE_WORDS = 50
 LONG_SENTENCE_PENALTY = 0.05
+# A sentence whose stated range contains the patient's age, weight or lab value ("men aged 55 to 69" for a
+# 62-year-old) is about this patient; one whose ranges all exclude it is about someone else. Added to the
+# fitted model's log-odds (set by reasoning: about the weight of its strongest feature, not fitted).
+CONDITION_LOGIT = 1.0
 
 
 @dataclass
@@ -151,6 +156,11 @@ def score_candidates(
         # Features only for the sentences still in the running: they cost most of the composing time.
         features = feature_matrix(query, kept, wanted_facet, idf, facets, term_weight, topic=topic)
         learned = model.probabilities(features)
+        values = question_values(query.partition("(context:")[0])
+        if values:
+            match = np.asarray([condition_match(values, c.text) for c in kept])
+            logit = np.log(learned / (1.0 - learned)) + CONDITION_LOGIT * match
+            learned = 1.0 / (1.0 + np.exp(-logit))
         on_topic: dict[str, bool] = {}
         for c in kept:
             if c.doc.doc_id not in on_topic:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from answer.candidates import candidates_from_hits
 from answer.compose import compose
 from answer.references import all_statements
+from answer.select import score_candidates
+from answer.selection_model import load_model
 from answer.verify import verify_answer
 from curbside.settings import AnswerSettings
 from curbside.types import FACET_ORDER, RetrievalResult
@@ -170,3 +173,21 @@ def test_statements_of_a_named_organization_lead_the_guideline_section(seed_resu
     named = compose(question, replace(result, named_organizations=frozenset({"OARSI"})), AnswerSettings())
     assert named.guidelines[0].citations[0].doc_id == "g:oarsi"
     assert named.bottom_line[0].citations[0].doc_id == "g:oarsi"
+
+
+def test_the_sentence_whose_range_contains_the_patients_age_is_preferred():
+    doc = replace(KNEE_GUIDELINE, doc_id="g:psa", title="Prostate cancer screening", organization="USPSTF")
+    text = (
+        "## Recommendation\n\n"
+        "For men aged 55 to 69 years, PSA-based screening for prostate cancer is an individual decision "
+        "(Grade C).\n"
+        "The USPSTF recommends against PSA-based screening for prostate cancer in men 70 years and older "
+        "(Grade D).\n"
+    )
+    candidates = candidates_from_hits([make_hit(doc, text, 0, len(text), 0.9)])
+
+    def first(question: str) -> str:
+        return score_candidates(question, candidates, None, None, load_model())[0].candidate.text
+
+    assert "70 years and older" in first("His father is 74. PSA screening for prostate cancer?")
+    assert "55 to 69" in first("He is 62. PSA screening for prostate cancer?")

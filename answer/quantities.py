@@ -1,0 +1,136 @@
+"""Does a sentence's stated condition include this patient? Ages, weights, percentages and named lab values.
+
+Recommendations are conditioned on numbers: "men aged 55 to 69 years", "> 35 kg | 4 tabs twice daily",
+"10-year ASCVD risk 7.5% to < 20%", "avoid if eGFR < 30". A question about a 74-year-old, a 64 kg woman or an
+eGFR of 38 is answered by the sentence whose range contains that value, and not by its neighbours for other
+ranges, which share every other word with it. Lexical and embedding similarity cannot tell them apart; this
+comparison can.
+
+Values are read from the question as (kind, number); conditions from the sentence as (kind, low, high). A
+sentence matches when one of its conditions contains a question value of the same kind, and conflicts when it
+states conditions of a kind the question gives a value for but none contains it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+_NUM = r"(\d+(?:\.\d+)?)"
+_SIGNED = r"(-?\d+(?:\.\d+)?)"  # T-scores are negative
+_GE = r"(?:>=|≥|=>|>|over|above|more than|greater than|at least)"
+_LE = r"(?:<=|≤|=<|<|under|below|less than|younger than)"
+_TO = r"\s*(?:to|-{1,2}|–|—|and)\s*(?:<\s*|<=\s*|≤\s*)?"
+# Lab values named in questions and in conditions ("eGFR 38", "K 5.2", "potassium > 5.0 mEq/L").
+_LABS = {
+    "egfr": r"e?gfr|crcl|creatinine clearance",
+    "potassium": r"k\+?|potassium|serum potassium",
+    "creatinine": r"(?:serum )?creatinine|scr",
+    "a1c": r"(?:hb)?a1c",
+    "ldl": r"ldl(?:-c)?",
+    "tscore": r"t-score",
+    "bmi": r"bmi",
+    "platelets": r"platelets?|plt",
+    "hemoglobin": r"hb|ha?emoglobin",
+}
+_UNITS = {"years": r"(?:years?|yrs?|y)(?:\s*old)?", "kg": r"kg", "percent": r"%"}
+
+
+@dataclass(frozen=True)
+class Condition:
+    kind: str
+    low: float
+    high: float
+
+    def contains(self, value: float) -> bool:
+        return self.low <= value <= self.high
+
+
+def _f(text: str) -> float:
+    return float(text)
+
+
+@lru_cache(maxsize=4096)
+def question_values(question: str) -> tuple[tuple[str, float], ...]:
+    """(kind, value) pairs the question gives: age, weight, percentages, named lab values."""
+    text = question.lower()
+    out: list[tuple[str, float]] = []
+    for pattern in (
+        rf"\b{_NUM}\s*-?\s*(?:years?|yrs?|y)[- ]?old\b",  # 62-year-old
+        r"\b(\d{1,3})\s*(?:m|f|yo|y/o)\b",  # 62M, 68F, 70 yo
+        r"\baged?\s+(\d{1,3})\b",
+        # "her father is 74", but not "BP is now 175/100" nor "is 64 kg"
+        r"\b(?:is|turns?|now)\s+(\d{2,3})\b(?!\s*(?:kg|%|mg|mmol|ml|weeks?|days?|hours?|months?|/))",
+    ):
+        out += [("years", _f(m.group(1))) for m in re.finditer(pattern, text)]
+    out += [("kg", _f(m.group(1))) for m in re.finditer(rf"\b{_NUM}\s*kg\b", text)]
+    lab_spans: list[tuple[int, int]] = []
+    for kind, name in _LABS.items():
+        pattern = rf"(?<![\w-])(?:{name})\s*(?:is|of|at|was|now|=|:)?\s*(?:only\s+)?{_SIGNED}(?!\d|\.\d)"
+        for m in re.finditer(pattern, text):
+            out.append((kind, _f(m.group(1))))
+            lab_spans.append(m.span())
+    # A percentage that belongs to a named lab ("A1c 7.8%") is that lab's value, not a risk or a saturation.
+    for m in re.finditer(rf"\b{_NUM}\s*%", text):
+        if not any(start <= m.start() < end for start, end in lab_spans):
+            out.append(("percent", _f(m.group(1))))
+    return tuple(dict.fromkeys(v for v in out if -10 < v[1] < 1000))
+
+
+def _unit_conditions(text: str, kind: str, unit: str) -> list[Condition]:
+    out: list[Condition] = []
+    for m in re.finditer(rf"{_NUM}\s*{unit}?{_TO}{_NUM}\s*{unit}", text):  # 55 to 69 years, 7.5% to < 20%
+        low, high = sorted((_f(m.group(1)), _f(m.group(2))))
+        out.append(Condition(kind, low, high))
+    for m in re.finditer(rf"(?:aged?|ages)\s+{_NUM}{_TO}{_NUM}", text):  # aged 40 to 75 (years later)
+        if kind == "years":
+            low, high = sorted((_f(m.group(1)), _f(m.group(2))))
+            out.append(Condition(kind, low, high))
+    for m in re.finditer(rf"{_GE}\s*{_NUM}\s*{unit}", text):  # > 35 kg, >= 20%, over 65 years
+        out.append(Condition(kind, _f(m.group(1)), math.inf))
+    for m in re.finditer(rf"{_NUM}\s*{unit}\s*(?:and|or)\s*(?:older|over|above|greater|more)", text):
+        out.append(Condition(kind, _f(m.group(1)), math.inf))
+    for m in re.finditer(rf"{_LE}\s*{_NUM}\s*{unit}", text):  # < 9 kg, younger than 50 years
+        out.append(Condition(kind, -math.inf, _f(m.group(1))))
+    if kind == "years":
+        for m in re.finditer(rf"(?:older than|aged?\s*(?:>=|≥|>))\s*{_NUM}", text):
+            out.append(Condition(kind, _f(m.group(1)), math.inf))
+    return out
+
+
+@lru_cache(maxsize=65536)
+def sentence_conditions(sentence: str) -> tuple[Condition, ...]:
+    """The ranges and thresholds a sentence states for ages, weights, percentages and named lab values."""
+    text = sentence.lower().replace("**", "")
+    out: list[Condition] = []
+    for kind, unit in _UNITS.items():
+        out += _unit_conditions(text, kind, unit)
+    for kind, name in _LABS.items():
+        lab = rf"(?<![\w-])(?:{name})"
+        for m in re.finditer(rf"{lab}\s*(?:of\s*)?{_NUM}{_TO}{_NUM}", text):  # eGFR 20-60
+            low, high = sorted((_f(m.group(1)), _f(m.group(2))))
+            out.append(Condition(kind, low, high))
+        for m in re.finditer(rf"{lab}\s*{_GE}\s*{_SIGNED}", text):
+            out.append(Condition(kind, _f(m.group(1)), math.inf))
+        for m in re.finditer(rf"{lab}\s*{_LE}\s*{_SIGNED}", text):
+            out.append(Condition(kind, -math.inf, _f(m.group(1))))
+    return tuple(dict.fromkeys(out))
+
+
+def condition_match(values: tuple[tuple[str, float], ...], sentence: str) -> float:
+    """+1 when a stated condition contains one of the question's values, -1 when the sentence states
+    conditions of a kind the question gives but none contains it, 0 when it states nothing comparable."""
+    if not values:
+        return 0.0
+    conditions = sentence_conditions(sentence)
+    if not conditions:
+        return 0.0
+    kinds = {kind for kind, _ in values}
+    comparable = [c for c in conditions if c.kind in kinds]
+    if not comparable:
+        return 0.0
+    if any(c.contains(v) for c in comparable for kind, v in values if kind == c.kind):
+        return 1.0
+    return -1.0
