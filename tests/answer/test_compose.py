@@ -191,3 +191,26 @@ def test_the_sentence_whose_range_contains_the_patients_age_is_preferred():
 
     assert "70 years and older" in first("His father is 74. PSA screening for prostate cancer?")
     assert "55 to 69" in first("He is 62. PSA screening for prostate cancer?")
+
+
+def test_a_how_long_question_lifts_the_sentence_stating_a_duration(monkeypatch):
+    import answer.select
+
+    doc = replace(KNEE_GUIDELINE, doc_id="g:cap", title="Pneumonia", organization="ATS/IDSA")
+    text = (
+        "## Outpatients\n\n"
+        "Amoxicillin is recommended for adults treated for community-acquired pneumonia (Strong).\n"
+        "Adults with community-acquired pneumonia should be treated for no less than 5 days (Strong).\n"
+    )
+    candidates = candidates_from_hits([make_hit(doc, text, 0, len(text), 0.9)])
+    question = "How long do I treat community-acquired pneumonia in adults with amoxicillin?"
+
+    def scores() -> dict[str, float]:
+        scored = score_candidates(question, candidates, None, None, load_model())
+        return {("duration" if "5 days" in s.candidate.text else "drug"): s.score for s in scored}
+
+    typed = scores()
+    monkeypatch.setattr(answer.select, "ANSWER_TYPE_LOGIT", 0.0)
+    untyped = scores()
+    assert typed["duration"] > untyped["duration"] + 0.1
+    assert typed["drug"] == untyped["drug"], "a sentence without a duration gains nothing"
