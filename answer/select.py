@@ -13,10 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from answer.answer_types import expected_types, gives_expected_type
 from answer.candidates import Candidate
 from answer.facets import facet_of, heading_facet, result_cue
-from answer.quantities import condition_match, question_values
 from answer.recommendation_cues import has_strength
 from answer.selection_model import SelectionModel, feature_matrix
 from answer.text import near_duplicate_tokens, overlap, token_set, word_count
@@ -58,13 +56,6 @@ EVIDENCE_LEVEL = {
 }
 LONG_SENTENCE_WORDS = 50
 LONG_SENTENCE_PENALTY = 0.05
-# A sentence whose stated range contains the patient's age, weight or lab value ("men aged 55 to 69" for a
-# 62-year-old) is about this patient; one whose ranges all exclude it is about someone else. Added to the
-# fitted model's log-odds (set by reasoning: about the weight of its strongest feature, not fitted).
-CONDITION_LOGIT = 1.0
-# A sentence holding the kind of answer the question's wording asks for (a duration for "how long", a dose
-# for "what dose") over one that only shares its topic; set like CONDITION_LOGIT.
-ANSWER_TYPE_LOGIT = 1.0
 
 
 @dataclass
@@ -160,13 +151,6 @@ def score_candidates(
         # Features only for the sentences still in the running: they cost most of the composing time.
         features = feature_matrix(query, kept, wanted_facet, idf, facets, term_weight, topic=topic)
         learned = model.probabilities(features)
-        own_words = query.partition("(context:")[0]
-        values, expected = question_values(own_words), expected_types(own_words)
-        if values or expected:
-            match = np.asarray([condition_match(values, c.text) for c in kept])
-            typed = np.asarray([gives_expected_type(expected, c.text) for c in kept])
-            logit = np.log(learned / (1.0 - learned)) + CONDITION_LOGIT * match + ANSWER_TYPE_LOGIT * typed
-            learned = 1.0 / (1.0 + np.exp(-logit))
         on_topic: dict[str, bool] = {}
         for c in kept:
             if c.doc.doc_id not in on_topic:

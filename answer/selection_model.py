@@ -18,7 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
+from answer.answer_types import expected_types, gives_expected_type
 from answer.candidates import Candidate
+from answer.quantities import condition_match, question_values
 from answer.recommendation_cues import has_strength
 from answer.text import token_set, word_count
 from answer.topic import QueryTopic, TermWeight, lexical_share, query_topic, query_weights
@@ -44,6 +46,8 @@ FEATURES: tuple[str, ...] = (
     "table_row",
     "log_words",
     "is_follow_up",  # the query carries context from earlier turns
+    "condition_match",  # +1: a stated range contains the patient's age/weight/lab value; -1: all exclude it
+    "answer_type",  # holds the kind of answer the question asks for (duration, dose, interval, target)
 )
 
 
@@ -110,6 +114,7 @@ def feature_matrix(
     own_topic = query_topic(own, idf, term_weight)
     context_topic = query_topic(context, idf, term_weight) if context.strip() else QueryTopic(())
     weights = query_weights(query)
+    values, expected = question_values(own), expected_types(own)
     top_score = max((c.hit_score for c in candidates), default=0.0) or 1.0
     doc_rank: dict[str, int] = {}
     for c in candidates:
@@ -139,6 +144,8 @@ def feature_matrix(
                 float(c.text.lstrip().startswith("|")),
                 math.log(1 + words),
                 float(bool(context.strip())),
+                condition_match(values, c.text),
+                gives_expected_type(expected, c.text),
             ]
         )
     return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
