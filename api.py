@@ -28,6 +28,7 @@ from api_engine import EngineHolder, EngineNotReady, answer_json, ask_or_refuse,
 from api_jobs import JOB_STALE_S, run_reindex_job
 from api_models import (
     ID_PATTERN,
+    VISIBLE_CHARACTER,
     AskRequest,
     ConversationOut,
     DeletedOut,
@@ -156,7 +157,8 @@ def create_app(settings: Settings, engine: object | None = None,
     AskBody = create_model(  # noqa: N806  (a class)
         "AskRequest", __base__=AskRequest,
         question=(str, Field(min_length=1, max_length=limits.max_question_chars,
-                             description="The clinician's question or follow-up.")),
+                             description=AskRequest.model_fields["question"].description,
+                             json_schema_extra={"pattern": VISIBLE_CHARACTER})),
     )
 
     @app.post("/v1/ask", tags=["ask"], response_class=JSONResponse, responses=ask_responses())

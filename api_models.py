@@ -6,7 +6,7 @@ Limits that depend on settings (question length, number of turns) are checked in
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -24,19 +24,27 @@ def _refuse_unencodable(value: str) -> str:
     return value
 
 
-# Spaces, line breaks, control and format characters (zero-width space, direction marks, BOM) show
-# nothing on screen: a question made only of them is blank, though str.strip() keeps some of them.
-_INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf"})
+# Spaces, line breaks, control and format characters (zero-width space, direction marks, BOM) show nothing
+# on screen: a question made only of them is blank. The rule is one character class, published as the
+# field's schema pattern too, so that clients (and schema-driven tests) know exactly what is accepted.
+VISIBLE_CHARACTER = (
+    r"[^\s\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]"
+)
+_VISIBLE = re.compile(VISIBLE_CHARACTER)
 
 
 def is_blank(value: str) -> bool:
-    return all(ch.isspace() or unicodedata.category(ch) in _INVISIBLE_CATEGORIES for ch in value)
+    return _VISIBLE.search(value) is None
 
 
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    question: str = Field(min_length=1, description="The clinician's question or follow-up.")
+    question: str = Field(
+        min_length=1,
+        description="The clinician's question or follow-up (at least one visible character).",
+        json_schema_extra={"pattern": VISIBLE_CHARACTER},
+    )
     conversation_id: str | None = Field(
         default=None, pattern=ID_PATTERN, description="Continue this conversation; omit to start a new one."
     )

@@ -190,7 +190,7 @@ def test_odd_questions_get_an_answer_or_a_refusal_never_a_500(tiny, question: st
         assert isinstance(response.json()["refused"], bool)
 
 
-@pytest.mark.parametrize("question", ["   ", "\n\t ", "\u200b\u3000"])
+@pytest.mark.parametrize("question", ["   ", "\n\t ", "\u200b\u3000", "\u0087", "\x0f\ufeff"])
 def test_blank_questions_are_422_naming_the_field(tiny, question: str) -> None:
     client, _ = tiny
     response = client.post("/v1/ask", json={"question": question})
