@@ -36,6 +36,15 @@ _LABS = {
     "hemoglobin": r"hb|ha?emoglobin",
 }
 _UNITS = {"years": r"(?:years?|yrs?|y)(?:\s*old)?", "kg": r"kg", "percent": r"%"}
+# Age groups a sentence names in words ("not recommended for children or adolescents", "in older adults").
+# "Adults" alone is left out: nearly every question is about one, so it would tell no sentence apart.
+_AGE_GROUPS: tuple[tuple[str, float, float], ...] = (
+    (r"neonates?|newborns?", 0, 0.1),
+    (r"infants?", 0, 1),
+    (r"children|child|paediatric|pediatric", 0, 17),
+    (r"adolescents?|teenagers?|teens?", 10, 19),
+    (r"older adults|older people|older patients|elderly|geriatric", 65, math.inf),
+)
 
 
 @dataclass(frozen=True)
@@ -97,6 +106,9 @@ def _unit_conditions(text: str, kind: str, unit: str) -> list[Condition]:
     if kind == "years":
         for m in re.finditer(rf"(?:older than|aged?\s*(?:>=|≥|>))\s*{_NUM}", text):
             out.append(Condition(kind, _f(m.group(1)), math.inf))
+        for words, low, high in _AGE_GROUPS:
+            if re.search(rf"\b(?:{words})\b", text):
+                out.append(Condition(kind, low, high))
     return out
 
 

@@ -43,3 +43,11 @@ def test_a_condition_containing_the_value_matches_and_one_excluding_it_conflicts
     weight = question_values("She weighs 64 kg.")
     assert condition_match(weight, "For men aged 55 to 69 years, screening is an individual decision.") == 0
     assert condition_match((), "men 70 years and older") == 0
+
+
+def test_age_groups_named_in_words_are_age_ranges() -> None:
+    sentence = "Should be given with caution in pregnancy. Not recommended for children or adolescents."
+    assert condition_match(question_values("His 12-year-old sister is culture-positive too."), sentence) == 1
+    assert condition_match(question_values("A 72-year-old man with typhoid."), sentence) == -1
+    assert Condition("years", 65, math.inf) in sentence_conditions("In older adults, start low and go slow.")
+    assert sentence_conditions("Recommended for adults with typhoid.") == (), "'adults' is no range"
