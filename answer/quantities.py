@@ -136,11 +136,8 @@ def condition_match(values: tuple[tuple[str, float], ...], sentence: str) -> flo
     conditions of a kind the question gives but none contains it, 0 when it states nothing comparable."""
     if not values:
         return 0.0
-    conditions = sentence_conditions(sentence)
-    if not conditions:
-        return 0.0
     kinds = {kind for kind, _ in values}
-    comparable = [c for c in conditions if c.kind in kinds]
+    comparable = [c for c in sentence_conditions(sentence) if c.kind in kinds]
     if not comparable:
         return 0.0
     if any(c.contains(v) for c in comparable for kind, v in values if kind == c.kind):

@@ -48,10 +48,15 @@ def _document(record: dict, path: Path) -> Document:
         raise LoadError(f"record {rec_id}: empty text")
     grade = str(record.get("grade") or "").strip().upper()
     extra = [("grade", grade)] if grade else []
-    if record.get("ageRange"):
-        extra.append(("age_range", "-".join(str(a) for a in record["ageRange"])))
+    ages = _age_range(record.get("ageRange"))
+    if ages:
+        extra.append(("age_range", ages))
     if record.get("sex"):
         extra.append(("sex", str(record["sex"])))
+    if record.get("general"):
+        # The statements of one topic for its different populations ("Statin Use ... -- Adults 76 years and
+        # older") share their general recommendation's id: they are the parts of one guideline.
+        extra.append(("guideline_id", f"general-{record['general']}"))
     meta = DocMeta(
         doc_id=f"{SOURCE}:{rec_id}",
         title=str(record.get("title") or f"USPSTF recommendation {rec_id}"),
@@ -62,6 +67,18 @@ def _document(record: dict, path: Path) -> Document:
         extra=tuple(extra),
     )
     return Document(meta=meta, text=text, sections=sections)
+
+
+def _age_range(value: object) -> str | None:
+    """"21-30" from the snapshot's ``ageRange`` (a list, or that list written as a string: "[21, 30]")."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None
+    if isinstance(value, list) and value and all(isinstance(a, int | float) for a in value):
+        return "-".join(f"{a:g}" for a in value)
+    return None
 
 
 def load_uspstf(path: Path) -> Iterator[Document | LoadFailure]:
