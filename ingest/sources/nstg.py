@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,8 +28,14 @@ def load_nstg_file(file: Path) -> Document:
         tier="guideline",
         organization="Federal Ministry of Health, Nigeria",
         year=2022,
+        # "SICKLE CELL DISEASE", "SICKLE CELL DISEASE_2", "_3" are chapters of one condition in different
+        # parts of the book (adult, paediatric): one guideline, so each lends passages to the others.
+        extra=(("guideline_id", _NUMBERED_PART.sub("", file.stem)),),
     )
     return Document(meta=meta, text=text, sections=heading_sections(text, ALL_CAPS_HEADING))
+
+
+_NUMBERED_PART = re.compile(r"_\d+$")
 
 
 def load_nstg(path: Path) -> Iterator[Document | LoadFailure]:
