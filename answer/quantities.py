@@ -88,46 +88,75 @@ def question_values(question: str) -> tuple[tuple[str, float], ...]:
     return tuple(dict.fromkeys(v for v in out if -10 < v[1] < 1000))
 
 
-def _unit_conditions(text: str, kind: str, unit: str) -> list[Condition]:
-    out: list[Condition] = []
-    for m in re.finditer(rf"{_NUM}\s*{unit}?{_TO}{_NUM}\s*{unit}", text):  # 55 to 69 years, 7.5% to < 20%
-        low, high = sorted((_f(m.group(1)), _f(m.group(2))))
-        out.append(Condition(kind, low, high))
-    for m in re.finditer(rf"(?:aged?|ages)\s+{_NUM}{_TO}{_NUM}", text):  # aged 40 to 75 (years later)
-        if kind == "years":
-            low, high = sorted((_f(m.group(1)), _f(m.group(2))))
-            out.append(Condition(kind, low, high))
-    for m in re.finditer(rf"{_GE}\s*{_NUM}\s*{unit}", text):  # > 35 kg, >= 20%, over 65 years
-        out.append(Condition(kind, _f(m.group(1)), math.inf))
-    for m in re.finditer(rf"{_NUM}\s*{unit}\s*(?:and|or)\s*(?:older|over|above|greater|more)", text):
-        out.append(Condition(kind, _f(m.group(1)), math.inf))
-    for m in re.finditer(rf"{_LE}\s*{_NUM}\s*{unit}", text):  # < 9 kg, younger than 50 years
-        out.append(Condition(kind, -math.inf, _f(m.group(1))))
+@dataclass(frozen=True)
+class _KindPatterns:
+    may_hold: re.Pattern[str]  # cheap test: could the text state a condition of this kind at all?
+    spans: tuple[re.Pattern[str], ...]  # "55 to 69 years", "eGFR 20-60"
+    at_least: tuple[re.Pattern[str], ...]  # "> 35 kg", "70 years and older"
+    at_most: tuple[re.Pattern[str], ...]  # "< 9 kg", "eGFR < 30"
+
+
+def _unit_patterns(unit: str, may_hold: str) -> _KindPatterns:
+    return _KindPatterns(
+        re.compile(may_hold),
+        (re.compile(rf"{_NUM}\s*{unit}?{_TO}{_NUM}\s*{unit}"),),
+        (
+            re.compile(rf"{_GE}\s*{_NUM}\s*{unit}"),
+            re.compile(rf"{_NUM}\s*{unit}\s*(?:and|or)\s*(?:older|over|above|greater|more)"),
+        ),
+        (re.compile(rf"{_LE}\s*{_NUM}\s*{unit}"),),
+    )
+
+
+def _lab_patterns(name: str) -> _KindPatterns:
+    lab = rf"(?<![\w-])(?:{name})"
+    return _KindPatterns(
+        re.compile(lab),
+        (re.compile(rf"{lab}\s*(?:of\s*)?{_NUM}{_TO}{_NUM}"),),
+        (re.compile(rf"{lab}\s*{_GE}\s*{_SIGNED}"),),
+        (re.compile(rf"{lab}\s*{_LE}\s*{_SIGNED}"),),
+    )
+
+
+_AGE_WORDS = "|".join(words for words, _, _ in _AGE_GROUPS)
+# Compiled once; a kind's patterns run only when the text could hold it (its unit or name is present).
+_PATTERNS: dict[str, _KindPatterns] = {
+    "years": _unit_patterns(_UNITS["years"], rf"\d\s*(?:years?|yrs?|y)\b|aged?\s+\d|older than|{_AGE_WORDS}"),
+    "kg": _unit_patterns(_UNITS["kg"], r"\d\s*kg"),
+    "percent": _unit_patterns(_UNITS["percent"], r"\d\s*%"),
+} | {kind: _lab_patterns(name) for kind, name in _LABS.items()}
+_AGED_RANGE = re.compile(rf"(?:aged?|ages)\s+{_NUM}{_TO}{_NUM}")  # "aged 40 to 75" (the unit comes later)
+_OLDER_THAN = re.compile(rf"(?:older than|aged?\s*(?:>=|≥|>))\s*{_NUM}")
+_GROUP_PATTERNS = tuple((re.compile(rf"\b(?:{words})\b"), low, high) for words, low, high in _AGE_GROUPS)
+
+
+def _conditions_of_kind(text: str, kind: str) -> list[Condition]:
+    patterns = _PATTERNS[kind]
+    if not patterns.may_hold.search(text):
+        return []
+    spans = [m for p in patterns.spans for m in p.finditer(text)]
     if kind == "years":
-        for m in re.finditer(rf"(?:older than|aged?\s*(?:>=|≥|>))\s*{_NUM}", text):
-            out.append(Condition(kind, _f(m.group(1)), math.inf))
-        for words, low, high in _AGE_GROUPS:
-            if re.search(rf"\b(?:{words})\b", text):
-                out.append(Condition(kind, low, high))
+        spans += list(_AGED_RANGE.finditer(text))
+    out = [Condition(kind, *sorted((_f(m.group(1)), _f(m.group(2))))) for m in spans]
+    at_least = [m for p in patterns.at_least for m in p.finditer(text)]
+    if kind == "years":
+        at_least += list(_OLDER_THAN.finditer(text))
+    out += [Condition(kind, _f(m.group(1)), math.inf) for m in at_least]
+    out += [Condition(kind, -math.inf, _f(m.group(1))) for p in patterns.at_most for m in p.finditer(text)]
+    if kind == "years":
+        out += [Condition(kind, low, high) for pattern, low, high in _GROUP_PATTERNS if pattern.search(text)]
     return out
 
 
 @lru_cache(maxsize=65536)
-def sentence_conditions(sentence: str) -> tuple[Condition, ...]:
-    """The ranges and thresholds a sentence states for ages, weights, percentages and named lab values."""
+def sentence_conditions(sentence: str, kinds: frozenset[str] | None = None) -> tuple[Condition, ...]:
+    """The ranges and thresholds a sentence states for ages, weights, percentages and named lab values
+    (only of ``kinds`` when given: a question with an age needs no weights read)."""
     text = sentence.lower().replace("**", "")
     out: list[Condition] = []
-    for kind, unit in _UNITS.items():
-        out += _unit_conditions(text, kind, unit)
-    for kind, name in _LABS.items():
-        lab = rf"(?<![\w-])(?:{name})"
-        for m in re.finditer(rf"{lab}\s*(?:of\s*)?{_NUM}{_TO}{_NUM}", text):  # eGFR 20-60
-            low, high = sorted((_f(m.group(1)), _f(m.group(2))))
-            out.append(Condition(kind, low, high))
-        for m in re.finditer(rf"{lab}\s*{_GE}\s*{_SIGNED}", text):
-            out.append(Condition(kind, _f(m.group(1)), math.inf))
-        for m in re.finditer(rf"{lab}\s*{_LE}\s*{_SIGNED}", text):
-            out.append(Condition(kind, -math.inf, _f(m.group(1))))
+    for kind in _PATTERNS:
+        if kinds is None or kind in kinds:
+            out += _conditions_of_kind(text, kind)
     return tuple(dict.fromkeys(out))
 
 
@@ -136,8 +165,7 @@ def condition_match(values: tuple[tuple[str, float], ...], sentence: str) -> flo
     conditions of a kind the question gives but none contains it, 0 when it states nothing comparable."""
     if not values:
         return 0.0
-    kinds = {kind for kind, _ in values}
-    comparable = [c for c in sentence_conditions(sentence) if c.kind in kinds]
+    comparable = sentence_conditions(sentence, frozenset(kind for kind, _ in values))
     if not comparable:
         return 0.0
     if any(c.contains(v) for c in comparable for kind, v in values if kind == c.kind):

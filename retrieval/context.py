@@ -28,6 +28,7 @@ SIBLING_KEY = "guideline_id"
 # The sibling sections of the pool's top document lend their closest passages, this many each; they rank below
 # the top documents' own context passages.
 SIBLING_PER_DOC = 2
+SIBLING_PASSAGES = 6  # in all, the closest first
 SIBLING_SCORE_SHARE = 0.8
 
 
@@ -93,17 +94,19 @@ def sibling_passages(
     doc: Callable[[str], DocMeta],
     dense: Callable[[int], float],
     per_doc: int = SIBLING_PER_DOC,
+    limit: int = SIBLING_PASSAGES,
 ) -> list[Hit]:
     """The closest passages of each sibling section of the top document of ``hits`` (not itself a hit)."""
     if not hits:
         return []
     shown = {h.doc.doc_id for h in hits}
     score = min(h.score for h in hits) * SIBLING_SCORE_SHARE
-    out: list[Hit] = []
+    closest: list[tuple[float, int, str]] = []
     for doc_id in siblings(hits[0].doc.doc_id):
         if doc_id in shown:
             continue
         ranked = sorted(((dense(r), r) for r in rows_of_doc(doc_id)), key=lambda x: (-x[0], x[1]))
-        meta = doc(doc_id)
-        out.extend(Hit(chunk(r), meta, score, hits[0].pool, dense_score=cos) for cos, r in ranked[:per_doc])
-    return out
+        closest += [(cos, row, doc_id) for cos, row in ranked[:per_doc]]
+    # A guideline of many sections would otherwise bring dozens of passages, each costing composing time.
+    closest.sort(key=lambda x: (-x[0], x[1]))
+    return [Hit(chunk(row), doc(d), score, hits[0].pool, dense_score=cos) for cos, row, d in closest[:limit]]

@@ -74,3 +74,20 @@ def test_sibling_sections_of_the_top_document_lend_their_closest_passages_below_
     assert sibling_passages(
         shown, siblings, _rows_of, CHUNKS.__getitem__, {"b": therapy}.__getitem__, cosine_to(VECTORS, query)
     ) == [], "a sibling already among the hits lends nothing more"
+
+
+def test_sibling_passages_are_capped_in_all_closest_first() -> None:
+    top = _section("a", "g")
+    metas = {d: _section(d, "g") for d in ("b", "c")}
+    docs = [Chunk(f"c{i}", doc, f"text {i}", i * 10, i * 10 + 6) for i, doc in enumerate("abbbcc")]
+    query = np.asarray([0, 0.1, 0.2, 0.3, 0.9, 0.8], dtype=np.float32)
+
+    def rows_of(doc_id: str) -> list[int]:
+        return [i for i, c in enumerate(docs) if c.doc_id == doc_id]
+
+    hits = [Hit(docs[0], top, 1.0, "guideline")]
+    out = sibling_passages(
+        hits, lambda _: ("b", "c"), rows_of, docs.__getitem__, metas.__getitem__, cosine_to(VECTORS, query),
+        per_doc=2, limit=3,
+    )
+    assert [h.chunk.chunk_id for h in out] == ["c4", "c5", "c3"], "closest across siblings, two per sibling"
