@@ -122,4 +122,22 @@ class Embedder:
 
     def encode_query(self, text: str) -> np.ndarray:
         """One query vector, shape (dimension,)."""
+        if self.settings.backend == "torch":
+            return self._forward_one(text)
         return self.encode([text])[0]
+
+    def _forward_one(self, text: str) -> np.ndarray:
+        # The model's own forward pass: SentenceTransformer.encode moves the whole model to its device on
+        # every call, a few milliseconds per question; the vector is the same (its last module normalises).
+        import torch
+
+        model = self._model()
+        prepare = getattr(model, "preprocess", None) or model.tokenize
+        with torch.inference_mode():
+            vector = model.forward(prepare([text]))["sentence_embedding"][0].numpy().astype(np.float32)
+        if vector.shape[0] != self.dimension:
+            raise ValueError(
+                f"model produced {vector.shape[0]}-d vectors but embedding.dimension={self.dimension}"
+            )
+        norm = float(np.linalg.norm(vector))
+        return vector / norm if norm > 0 else vector

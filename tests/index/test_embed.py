@@ -45,3 +45,10 @@ def test_empty_input_and_model_id() -> None:
 def test_unknown_backend_is_rejected() -> None:
     with pytest.raises(ValueError, match="backend='tensorrt'"):
         Embedder(EmbeddingSettings(backend="tensorrt"))
+
+
+def test_a_query_longer_than_the_model_limit_matches_its_batch_vector() -> None:
+    embedder = Embedder()
+    long_question = "anticoagulation in atrial fibrillation " * 200  # far past 256 word pieces
+    batch_vector = embedder.encode([long_question])[0]
+    np.testing.assert_allclose(embedder.encode_query(long_question), batch_vector, atol=1e-5)
