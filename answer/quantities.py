@@ -47,6 +47,16 @@ _AGE_GROUPS: tuple[tuple[str, float, float], ...] = (
 )
 
 
+# Blood pressure written as a pair: in a question after "BP", in a sentence before "mm Hg" or after "BP".
+_BP_VALUE = re.compile(
+    r"\b(?:bp|blood pressure)\s*(?:is|of|at|was|=|:)?\s*(?:now\s+|still\s+)?(\d{2,3})\s*/\s*(\d{2,3})\b"
+)
+_BP_PAIR = r"(\d{2,3})\s*/\s*(\d{2,3})"
+# A comparator right after these words states a goal or an amount ("lower BP to < 185/110", "reduce LDL-C by
+# >= 50%"), not who the sentence applies to.
+_GOAL_BEFORE = re.compile(r"\b(?:to|by|target|goal|aim|maintain|keep|achieve)\s*(?:of|at|is|:)?\s*$")
+
+
 @dataclass(frozen=True)
 class Condition:
     kind: str
@@ -75,6 +85,8 @@ def question_values(question: str) -> tuple[tuple[str, float], ...]:
     ):
         out += [("years", _f(m.group(1))) for m in re.finditer(pattern, text)]
     out += [("kg", _f(m.group(1))) for m in re.finditer(rf"\b{_NUM}\s*kg\b", text)]
+    for m in _BP_VALUE.finditer(text):  # "BP 224/132": systolic and diastolic
+        out += [("sbp", _f(m.group(1))), ("dbp", _f(m.group(2)))]
     lab_spans: list[tuple[int, int]] = []
     for kind, name in _LABS.items():
         pattern = rf"(?<![\w-])(?:{name})\s*(?:is|of|at|was|now|=|:)?\s*(?:only\s+)?{_SIGNED}(?!\d|\.\d)"
@@ -130,7 +142,31 @@ _OLDER_THAN = re.compile(rf"(?:older than|aged?\s*(?:>=|≥|>))\s*{_NUM}")
 _GROUP_PATTERNS = tuple((re.compile(rf"\b(?:{words})\b"), low, high) for words, low, high in _AGE_GROUPS)
 
 
+def _is_goal(text: str, match: re.Match[str]) -> bool:
+    return _GOAL_BEFORE.search(text, max(0, match.start() - 20), match.start()) is not None
+
+
+def _bp_conditions(text: str) -> list[Condition]:
+    """"> 180/120 mm Hg", "BP < 185/110": one condition on each pressure (either one reaching it counts)."""
+    out: list[Condition] = []
+    for side, comparator in ((math.inf, _GE), (-math.inf, _LE)):
+        pattern = (
+            rf"(?:(?:bp|blood pressure)\s*{comparator}\s*{_BP_PAIR}|{comparator}\s*{_BP_PAIR}\s*mm\s*hg)"
+        )
+        for m in re.finditer(pattern, text):
+            if _is_goal(text, m):
+                continue
+            systolic, diastolic = (_f(g) for g in m.groups() if g is not None)
+            if side == math.inf:
+                out += [Condition("sbp", systolic, math.inf), Condition("dbp", diastolic, math.inf)]
+            else:
+                out += [Condition("sbp", -math.inf, systolic), Condition("dbp", -math.inf, diastolic)]
+    return out
+
+
 def _conditions_of_kind(text: str, kind: str) -> list[Condition]:
+    if kind in ("sbp", "dbp"):
+        return [c for c in _bp_conditions(text) if c.kind == kind]
     patterns = _PATTERNS[kind]
     if not patterns.may_hold.search(text):
         return []
@@ -141,8 +177,9 @@ def _conditions_of_kind(text: str, kind: str) -> list[Condition]:
     at_least = [m for p in patterns.at_least for m in p.finditer(text)]
     if kind == "years":
         at_least += list(_OLDER_THAN.finditer(text))
-    out += [Condition(kind, _f(m.group(1)), math.inf) for m in at_least]
-    out += [Condition(kind, -math.inf, _f(m.group(1))) for p in patterns.at_most for m in p.finditer(text)]
+    at_most = [m for p in patterns.at_most for m in p.finditer(text)]
+    out += [Condition(kind, _f(m.group(1)), math.inf) for m in at_least if not _is_goal(text, m)]
+    out += [Condition(kind, -math.inf, _f(m.group(1))) for m in at_most if not _is_goal(text, m)]
     if kind == "years":
         out += [Condition(kind, low, high) for pattern, low, high in _GROUP_PATTERNS if pattern.search(text)]
     return out
@@ -154,7 +191,7 @@ def sentence_conditions(sentence: str, kinds: frozenset[str] | None = None) -> t
     (only of ``kinds`` when given: a question with an age needs no weights read)."""
     text = sentence.lower().replace("**", "")
     out: list[Condition] = []
-    for kind in _PATTERNS:
+    for kind in (*_PATTERNS, "sbp", "dbp"):
         if kinds is None or kind in kinds:
             out += _conditions_of_kind(text, kind)
     return tuple(dict.fromkeys(out))

@@ -19,7 +19,8 @@ def test_question_values_read_ages_weights_labs_and_percentages() -> None:
 
 def test_a_lab_percentage_is_the_labs_value_and_blood_pressure_is_not_an_age() -> None:
     assert question_values("A1c 7.8% on metformin") == (("a1c", 7.8),)
-    assert question_values("BP is now 175/100 despite two drugs") == ()
+    assert question_values("BP is now 175/100 despite two drugs") == (("sbp", 175.0), ("dbp", 100.0))
+    assert question_values("we only stock the 20/120 tablets") == (), "a strength is not a blood pressure"
     assert question_values("Which antibiotic for pneumonia?") == ()
 
 
@@ -51,3 +52,16 @@ def test_age_groups_named_in_words_are_age_ranges() -> None:
     assert condition_match(question_values("A 72-year-old man with typhoid."), sentence) == -1
     assert Condition("years", 65, math.inf) in sentence_conditions("In older adults, start low and go slow.")
     assert sentence_conditions("Recommended for adults with typhoid.") == (), "'adults' is no range"
+
+
+def test_blood_pressure_thresholds_apply_to_either_pressure() -> None:
+    crisis = "Severe BP elevation (> 180/120 mm Hg) with acute target organ damage is an emergency."
+    assert condition_match(question_values("BP 224/132 with headache and confusion"), crisis) == 1
+    assert condition_match(question_values("BP 152/94 on three drugs"), crisis) == -1
+
+
+def test_goals_and_amounts_are_not_conditions_on_the_patient() -> None:
+    assert sentence_conditions("Lower BP to < 185/110 mm Hg before IV alteplase.") == ()
+    assert sentence_conditions("High-intensity statin to reduce LDL-C by >= 50%.") == ()
+    assert sentence_conditions("An A1C target < 7% is appropriate for many adults.") == ()
+    assert sentence_conditions("Avoid if eGFR < 30.") == (Condition("egfr", -math.inf, 30),)
