@@ -51,9 +51,8 @@ def context_passages(
     out: list[Hit] = []
     for doc_id in list(metas)[:docs]:
         # Rank by the stored vectors first and read only the passages kept (a long section has many).
-        ranked = sorted(((dense(r), r) for r in rows_of_doc(doc_id)), key=lambda x: (-x[0], x[1]))
         kept = 0
-        for cos, row in ranked:
+        for cos, row in _closest_rows(rows_of_doc(doc_id), dense):
             if kept == per_doc:
                 break
             passage = chunk(row)
@@ -62,6 +61,11 @@ def context_passages(
             out.append(Hit(passage, metas[doc_id], score, hits[0].pool, dense_score=cos))
             kept += 1
     return out
+
+
+def _closest_rows(rows: list[int], dense: Callable[[int], float]) -> list[tuple[float, int]]:
+    """(cosine, row) of ``rows``, closest to the query first (ties by row, so the order is deterministic)."""
+    return sorted(((dense(r), r) for r in rows), key=lambda x: (-x[0], x[1]))
 
 
 def cosine_to(vectors: np.ndarray | None, qvec: np.ndarray) -> Callable[[int], float]:
@@ -105,8 +109,7 @@ def sibling_passages(
     for doc_id in siblings(hits[0].doc.doc_id):
         if doc_id in shown:
             continue
-        ranked = sorted(((dense(r), r) for r in rows_of_doc(doc_id)), key=lambda x: (-x[0], x[1]))
-        closest += [(cos, row, doc_id) for cos, row in ranked[:per_doc]]
+        closest += [(cos, row, doc_id) for cos, row in _closest_rows(rows_of_doc(doc_id), dense)[:per_doc]]
     # A guideline of many sections would otherwise bring dozens of passages, each costing composing time.
     closest.sort(key=lambda x: (-x[0], x[1]))
     return [Hit(chunk(row), doc(d), score, hits[0].pool, dense_score=cos) for cos, row, d in closest[:limit]]
