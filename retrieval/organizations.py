@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from retrieval.vocabulary import contains_phrase
+
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{2,}$")
 _NAME_PARTS = re.compile(r"[/,;()]+|\s+")
 MIN_NAME_WORDS = 2
@@ -52,5 +54,5 @@ class OrganizationNames:
             found |= self.acronyms.get(word, frozenset())
         if self.names:
             flat = " ".join(text.lower().split())
-            found |= {org for name, org in self.names.items() if re.search(rf"\b{re.escape(name)}\b", flat)}
+            found |= {org for name, org in self.names.items() if contains_phrase(flat, name, False)}
         return frozenset(found)

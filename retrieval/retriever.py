@@ -103,9 +103,8 @@ class Retriever:
         self._stems_cache = lru_cache(maxsize=CACHED_ROWS)(self._load_stems)
         self._doc_cache = lru_cache(maxsize=CACHED_DOCS)(self._load_doc)
         self._rows_cache = lru_cache(maxsize=CACHED_DOCS)(self.index.rows_of_doc)
-        # Read from every document's metadata on first use.
-        self._siblings: dict[str, tuple[str, ...]] | None = None
-        self._organizations: OrganizationNames | None = None
+        # Sibling sections and organization names, read from every document's metadata on first use.
+        self._metadata: tuple[dict[str, tuple[str, ...]], OrganizationNames] | None = None
 
     # -- lookups (cached: the same rows come back turn after turn) -------------------------------------------
     def term_stats(self) -> TermStats:
@@ -135,25 +134,21 @@ class Retriever:
     def _stems(self, row: int) -> frozenset[str]:
         return self._stems_cache(row)
 
-    def _read_all_metadata(self) -> None:
-        # Read uncached: the first question must not fill the document cache with the whole index.
-        metas = [m for m in (self.index.doc(d) for d in self.index.doc_ids()) if m is not None]
-        self._organizations = OrganizationNames.from_organizations(
-            m.organization for m in metas if m.organization
-        )
-        self._siblings = sibling_groups(metas)
+    def _all_metadata(self) -> tuple[dict[str, tuple[str, ...]], OrganizationNames]:
+        if self._metadata is None:
+            # Read uncached: the first question must not fill the document cache with the whole index.
+            metas = [m for m in (self.index.doc(d) for d in self.index.doc_ids()) if m is not None]
+            names = OrganizationNames.from_organizations(m.organization for m in metas if m.organization)
+            self._metadata = (sibling_groups(metas), names)
+        return self._metadata
 
     def _siblings_of(self, doc_id: str) -> tuple[str, ...]:
         """The other sections of ``doc_id``'s guideline."""
-        if self._siblings is None:
-            self._read_all_metadata()
-        return self._siblings.get(doc_id, ()) if self._siblings is not None else ()
+        return self._all_metadata()[0].get(doc_id, ())
 
     def named_organizations(self, question: str) -> frozenset[str]:
         """The index's organizations that ``question`` names."""
-        if self._organizations is None:
-            self._read_all_metadata()
-        return self._organizations.named_in(question) if self._organizations is not None else frozenset()
+        return self._all_metadata()[1].named_in(question)
 
     def _rows_of_doc(self, doc_id: str) -> list[int]:
         return self._rows_cache(doc_id)
