@@ -67,10 +67,6 @@ class Condition:
         return self.low <= value <= self.high
 
 
-def _f(text: str) -> float:
-    return float(text)
-
-
 @lru_cache(maxsize=4096)
 def question_values(question: str) -> tuple[tuple[str, float], ...]:
     """(kind, value) pairs the question gives: age, weight, percentages, named lab values."""
@@ -83,20 +79,20 @@ def question_values(question: str) -> tuple[tuple[str, float], ...]:
         # "her father is 74", but not "BP is now 175/100" nor "is 64 kg"
         r"\b(?:is|turns?|now)\s+(\d{2,3})\b(?!\s*(?:kg|%|mg|mmol|ml|weeks?|days?|hours?|months?|/))",
     ):
-        out += [("years", _f(m.group(1))) for m in re.finditer(pattern, text)]
-    out += [("kg", _f(m.group(1))) for m in re.finditer(rf"\b{_NUM}\s*kg\b", text)]
+        out += [("years", float(m.group(1))) for m in re.finditer(pattern, text)]
+    out += [("kg", float(m.group(1))) for m in re.finditer(rf"\b{_NUM}\s*kg\b", text)]
     for m in _BP_VALUE.finditer(text):  # "BP 224/132": systolic and diastolic
-        out += [("sbp", _f(m.group(1))), ("dbp", _f(m.group(2)))]
+        out += [("sbp", float(m.group(1))), ("dbp", float(m.group(2)))]
     lab_spans: list[tuple[int, int]] = []
     for kind, name in _LABS.items():
         pattern = rf"(?<![\w-])(?:{name})\s*(?:is|of|at|was|now|=|:)?\s*(?:only\s+)?{_SIGNED}(?!\d|\.\d)"
         for m in re.finditer(pattern, text):
-            out.append((kind, _f(m.group(1))))
+            out.append((kind, float(m.group(1))))
             lab_spans.append(m.span())
     # A percentage that belongs to a named lab ("A1c 7.8%") is that lab's value, not a risk or a saturation.
     for m in re.finditer(rf"\b{_NUM}\s*%", text):
         if not any(start <= m.start() < end for start, end in lab_spans):
-            out.append(("percent", _f(m.group(1))))
+            out.append(("percent", float(m.group(1))))
     return tuple(dict.fromkeys(v for v in out if -10 < v[1] < 1000))
 
 
@@ -146,18 +142,23 @@ def _is_goal(text: str, match: re.Match[str]) -> bool:
     return _GOAL_BEFORE.search(text, max(0, match.start() - 20), match.start()) is not None
 
 
+def _bp_pattern(comparator: str) -> re.Pattern[str]:
+    after_bp = rf"(?:bp|blood pressure)\s*{comparator}\s*{_BP_PAIR}"
+    return re.compile(rf"{after_bp}|{comparator}\s*{_BP_PAIR}\s*mm\s*hg")
+
+
+_BP_AT_LEAST, _BP_AT_MOST = _bp_pattern(_GE), _bp_pattern(_LE)
+
+
 def _bp_conditions(text: str) -> list[Condition]:
     """"> 180/120 mm Hg", "BP < 185/110": one condition on each pressure (either one reaching it counts)."""
     out: list[Condition] = []
-    for side, comparator in ((math.inf, _GE), (-math.inf, _LE)):
-        pattern = (
-            rf"(?:(?:bp|blood pressure)\s*{comparator}\s*{_BP_PAIR}|{comparator}\s*{_BP_PAIR}\s*mm\s*hg)"
-        )
-        for m in re.finditer(pattern, text):
+    for pattern, at_least in ((_BP_AT_LEAST, True), (_BP_AT_MOST, False)):
+        for m in pattern.finditer(text):
             if _is_goal(text, m):
                 continue
-            systolic, diastolic = (_f(g) for g in m.groups() if g is not None)
-            if side == math.inf:
+            systolic, diastolic = (float(g) for g in m.groups() if g is not None)
+            if at_least:
                 out += [Condition("sbp", systolic, math.inf), Condition("dbp", diastolic, math.inf)]
             else:
                 out += [Condition("sbp", -math.inf, systolic), Condition("dbp", -math.inf, diastolic)]
@@ -165,21 +166,19 @@ def _bp_conditions(text: str) -> list[Condition]:
 
 
 def _conditions_of_kind(text: str, kind: str) -> list[Condition]:
-    if kind in ("sbp", "dbp"):
-        return [c for c in _bp_conditions(text) if c.kind == kind]
     patterns = _PATTERNS[kind]
     if not patterns.may_hold.search(text):
         return []
     spans = [m for p in patterns.spans for m in p.finditer(text)]
     if kind == "years":
         spans += list(_AGED_RANGE.finditer(text))
-    out = [Condition(kind, *sorted((_f(m.group(1)), _f(m.group(2))))) for m in spans]
+    out = [Condition(kind, *sorted((float(m.group(1)), float(m.group(2))))) for m in spans]
     at_least = [m for p in patterns.at_least for m in p.finditer(text)]
     if kind == "years":
         at_least += list(_OLDER_THAN.finditer(text))
     at_most = [m for p in patterns.at_most for m in p.finditer(text)]
-    out += [Condition(kind, _f(m.group(1)), math.inf) for m in at_least if not _is_goal(text, m)]
-    out += [Condition(kind, -math.inf, _f(m.group(1))) for m in at_most if not _is_goal(text, m)]
+    out += [Condition(kind, float(m.group(1)), math.inf) for m in at_least if not _is_goal(text, m)]
+    out += [Condition(kind, -math.inf, float(m.group(1))) for m in at_most if not _is_goal(text, m)]
     if kind == "years":
         out += [Condition(kind, low, high) for pattern, low, high in _GROUP_PATTERNS if pattern.search(text)]
     return out
@@ -191,9 +190,11 @@ def sentence_conditions(sentence: str, kinds: frozenset[str] | None = None) -> t
     (only of ``kinds`` when given: a question with an age needs no weights read)."""
     text = sentence.lower().replace("**", "")
     out: list[Condition] = []
-    for kind in (*_PATTERNS, "sbp", "dbp"):
+    for kind in _PATTERNS:
         if kinds is None or kind in kinds:
             out += _conditions_of_kind(text, kind)
+    if kinds is None or kinds & {"sbp", "dbp"}:  # both pressures come from one reading of the pair
+        out += [c for c in _bp_conditions(text) if kinds is None or c.kind in kinds]
     return tuple(dict.fromkeys(out))
 
 
