@@ -109,16 +109,17 @@ class Embedder:
         for lo in range(0, len(order), group):
             idx = order[lo : lo + group]
             vecs = self._encode_sorted_batch([texts[i] for i in idx])
-            if vecs.shape[1] != self.dimension:
-                raise ValueError(
-                    f"model produced {vecs.shape[1]}-d vectors but embedding.dimension={self.dimension}"
-                )
+            self._check_dimension(vecs.shape[1])
             out[idx] = vecs
             if on_batch is not None:
                 on_batch(idx, vecs)
             meter.update(len(idx))
         meter.close()
         return out
+
+    def _check_dimension(self, produced: int) -> None:
+        if produced != self.dimension:
+            raise ValueError(f"model produced {produced}-d vectors but embedding.dimension={self.dimension}")
 
     def encode_query(self, text: str) -> np.ndarray:
         """One query vector, shape (dimension,)."""
@@ -135,9 +136,6 @@ class Embedder:
         prepare = getattr(model, "preprocess", None) or model.tokenize
         with torch.inference_mode():
             vector = model.forward(prepare([text]))["sentence_embedding"][0].numpy().astype(np.float32)
-        if vector.shape[0] != self.dimension:
-            raise ValueError(
-                f"model produced {vector.shape[0]}-d vectors but embedding.dimension={self.dimension}"
-            )
+        self._check_dimension(vector.shape[0])
         norm = float(np.linalg.norm(vector))
         return vector / norm if norm > 0 else vector
