@@ -175,16 +175,20 @@ def test_statements_of_a_named_organization_lead_the_guideline_section(seed_resu
     assert named.bottom_line[0].citations[0].doc_id == "g:oarsi"
 
 
+def _one_passage_candidates(doc_id: str, title: str, organization: str, text: str):
+    """The candidate sentences of a guideline document retrieved as one passage."""
+    doc = replace(KNEE_GUIDELINE, doc_id=doc_id, title=title, organization=organization)
+    return candidates_from_hits([make_hit(doc, text, 0, len(text), 0.9)])
+
+
 def test_the_sentence_whose_range_contains_the_patients_age_is_preferred():
-    doc = replace(KNEE_GUIDELINE, doc_id="g:psa", title="Prostate cancer screening", organization="USPSTF")
-    text = (
+    candidates = _one_passage_candidates("g:psa", "Prostate cancer screening", "USPSTF", (
         "## Recommendation\n\n"
         "For men aged 55 to 69 years, PSA-based screening for prostate cancer is an individual decision "
         "(Grade C).\n"
         "The USPSTF recommends against PSA-based screening for prostate cancer in men 70 years and older "
         "(Grade D).\n"
-    )
-    candidates = candidates_from_hits([make_hit(doc, text, 0, len(text), 0.9)])
+    ))
 
     def first(question: str) -> str:
         return score_candidates(question, candidates, None, None, load_model())[0].candidate.text
@@ -202,13 +206,11 @@ def _without_feature(name: str):
 
 
 def test_a_how_long_question_lifts_the_sentence_stating_a_duration():
-    doc = replace(KNEE_GUIDELINE, doc_id="g:cap", title="Pneumonia", organization="ATS/IDSA")
-    text = (
+    candidates = _one_passage_candidates("g:cap", "Pneumonia", "ATS/IDSA", (
         "## Outpatients\n\n"
         "Amoxicillin is recommended for adults treated for community-acquired pneumonia (Strong).\n"
         "Adults with community-acquired pneumonia should be treated for no less than 5 days (Strong).\n"
-    )
-    candidates = candidates_from_hits([make_hit(doc, text, 0, len(text), 0.9)])
+    ))
     question = "How long do I treat community-acquired pneumonia in adults with amoxicillin?"
 
     def scores(model) -> dict[str, float]:
