@@ -131,7 +131,9 @@ def compose(
     wanted_facet = page_facet(result.facet)
     guideline_candidates = candidates_from_hits(_guideline_hits(result))
     research_candidates = candidates_from_hits(_research_hits(result))
-    guideline_scored = score_candidates(query, guideline_candidates, wanted_facet, term_weight, load_model())
+    guideline_scored = score_candidates(
+        query, guideline_candidates, wanted_facet, term_weight, load_model(), result.continued_doc_ids
+    )
     if result.named_organizations:
         # The question asks what a named body says: its statements lead, in score order (a stable sort).
         guideline_scored.sort(key=lambda s: s.candidate.doc.organization not in result.named_organizations)

@@ -109,9 +109,20 @@ class Running:
     topic: QueryTopic
 
 
-def in_the_running(query: str, candidates: list[Candidate], term_weight: TermWeight | None = None) -> Running:
+def in_the_running(
+    query: str,
+    candidates: list[Candidate],
+    term_weight: TermWeight | None = None,
+    on_topic_docs: frozenset[str] = frozenset(),
+) -> Running:
     """The candidates worth scoring (on topic; for research, a finding). Shared by scoring and by fitting
-    the selection model."""
+    the selection model.
+
+    Guideline sentences of ``on_topic_docs`` (the documents a same-topic follow-up continues from) skip the
+    topic gate: a pronoun follow-up ("how often should we reassess her while she's off it?") may share no
+    word with the sentence that answers it ("... drug holiday ... reassessed at 2- to 4-year intervals"),
+    and the conversation has already established what those documents are about.
+    """
     idf = local_idf([c.tokens for c in candidates])
     topic = query_topic(query, idf, term_weight)
     covered = [_topic_coverage(topic, c) for c in candidates]
@@ -119,7 +130,8 @@ def in_the_running(query: str, candidates: list[Candidate], term_weight: TermWei
     facets: dict[int, str] = {}  # only for the on-topic ones: the cue patterns cost more than the gate
     kept: list[Candidate] = []
     for cand, coverage in zip(candidates, covered, strict=True):
-        if topic.concepts and (coverage <= 0.0 or coverage < gate):
+        exempt = cand.is_guideline and cand.doc.doc_id in on_topic_docs
+        if topic.concepts and (coverage <= 0.0 or coverage < gate) and not exempt:
             continue  # shares only generic or facet words with the question, or far less than others do
         facets[id(cand)] = _facet(cand)
         if not cand.is_guideline and _role(cand, facets[id(cand)]) < 0:
@@ -134,15 +146,17 @@ def score_candidates(
     wanted_facet: str | None,
     term_weight: TermWeight | None = None,
     model: SelectionModel | None = None,
+    on_topic_docs: frozenset[str] = frozenset(),
 ) -> list[Scored]:
     """Scores for the on-topic candidates, best first (deterministic ties); off-topic ones are dropped.
 
     ``term_weight`` gives index-wide specificity of a word; without it, IDF over these sentences.
-    ``model`` (fitted on guideline sentences) replaces the hand-set weights when given.
+    ``model`` (fitted on guideline sentences) replaces the hand-set weights when given; ``on_topic_docs``
+    as for ``in_the_running``.
     """
     if not candidates:
         return []
-    running = in_the_running(query, candidates, term_weight)
+    running = in_the_running(query, candidates, term_weight, on_topic_docs)
     kept, idf, facets, topic = running.kept, running.idf, running.facets, running.topic
     weights = query_weights(query)
     # Fused retrieval scores relative to the pool's best: near-equal passages weigh near-equally.

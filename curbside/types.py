@@ -138,6 +138,9 @@ class RetrievalResult:
     guideline_context: list[Hit] = field(default_factory=list)
     # Organizations the question names as its source ("how does the USPSTF position compare?").
     named_organizations: frozenset[str] = frozenset()
+    # Documents the previous turn cited, when this turn continues its topic: on the conversation's topic by
+    # construction, whatever words the follow-up uses ("should that make me stop?").
+    continued_doc_ids: frozenset[str] = frozenset()
 
     @property
     def relevant(self) -> bool:

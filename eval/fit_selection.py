@@ -79,7 +79,8 @@ def collect(settings: Settings) -> list[TurnRows]:
                 if span is not None:
                     spans.append((gold["doc"], span))
             specificity = service.retriever.specificity
-            running = in_the_running(result.query, candidates_from_hits(_guideline_hits(result)), specificity)
+            candidates = candidates_from_hits(_guideline_hits(result))
+            running = in_the_running(result.query, candidates, specificity, result.continued_doc_ids)
             candidates = running.kept
             if not candidates or not spans:
                 continue

@@ -278,6 +278,7 @@ class Retriever:
             facet=detect_facet(question),
             refusal_reason=None if any(relevant.values()) else self._refusal_reason(hits, signals),
             named_organizations=named,
+            continued_doc_ids=frozenset(boosted),
         )
         return RetrievalTrace(result, rewritten, signals)
 

@@ -219,3 +219,19 @@ def test_a_how_long_question_lifts_the_sentence_stating_a_duration():
 
     typed, untyped = scores(load_model()), scores(_without_feature("answer_type"))
     assert typed["duration"] - typed["drug"] > untyped["duration"] - untyped["drug"] + 0.05
+
+
+def test_a_continued_document_skips_the_topic_gate(seed_result):
+    # "Should that make me stop?": the answering sentence shares no word with the follow-up, but its document
+    # is the one the conversation has been citing.
+    lipids = replace(KNEE_GUIDELINE, doc_id="g:lipids", title="Cholesterol guideline", organization="ACC/AHA")
+    text = "## Statin therapy\n\nThis should NOT be cause for statin discontinuation (Strong).\n"
+    hit = make_hit(lipids, text, 0, len(text), 0.95)
+    question = "Her A1c has crept up since she started it. Should that make me stop?"
+    result = replace(
+        seed_result, query=question, guideline_hits=[hit], research_hits=[], research_relevant=False
+    )
+    assert compose(question, result, AnswerSettings()).refused
+    continued = replace(result, continued_doc_ids=frozenset({"g:lipids"}))
+    answer = compose(question, continued, AnswerSettings())
+    assert [c.doc_id for s in answer.guidelines for c in s.citations] == ["g:lipids"]

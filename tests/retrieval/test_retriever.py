@@ -68,6 +68,8 @@ def test_followup_keeps_the_topic(fake_index, fake_encoder) -> None:
     assert (
         result.guideline_hits[0].chunk.text == fake_index.chunks[2].text
     )  # the CKD passage of the flare doc
+    assert result.continued_doc_ids == {"acr:gout_flare"}  # the composer treats it as on topic
+    assert retriever.retrieve("What's first line for a gout flare?").continued_doc_ids == frozenset()
 
 
 def test_refers_back_boosts_the_cited_document(fake_index, fake_encoder) -> None:
