@@ -2,8 +2,8 @@
 
 The topic (condition, drug, population) is carried over from the earlier turns of the current topic segment,
 the new facet or constraint comes from the follow-up itself, and a new unrelated question starts a fresh
-segment instead of inheriting the old topic. The history is re-analysed from the questions each time, so the
-result depends only on the questions asked, not on how earlier turns were stored.
+segment instead of inheriting the old topic. The history is re-analysed from the questions each time; the one
+thing taken from how earlier turns were served is whether each was treated as a follow-up.
 """
 
 from __future__ import annotations
@@ -45,6 +45,9 @@ _REFERS_BACK = re.compile(
 _MIN_STANDALONE_WORDS = 5
 
 Specificity = Callable[[str], float]
+
+# Opens the carried topic words in a rewritten query: "what dose? (context: gout, colchicine)".
+_CONTEXT_MARK = "(context:"
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,7 @@ def _analyse(
     carried = candidates[:max_carried]
     query = question.strip()
     if carried:
-        query = f"{query} (context: {', '.join(carried)})"
+        query = f"{query} {_CONTEXT_MARK} {', '.join(carried)})"
     # The segment's topic keeps its first words first; the follow-up's specific words join behind them.
     new_topic = _ordered_unique(topic + own_specific)
     return RewrittenQuery(query, tuple(carried), tuple(own_all), False, back, tuple(new_topic)), new_topic
@@ -160,7 +163,13 @@ def rewrite_followup(
     """
     topic: list[str] = []
     for turn in conversation.turns if conversation is not None else []:
-        _, topic = _analyse(turn.question, topic, specificity, min_specificity, max_carried)
+        # A turn served as a follow-up (its stored query carries context) stays one: the caller may have
+        # overruled a shift the wording alone suggested, and replaying it as a shift would drop the topic.
+        served_as_follow_up = _CONTEXT_MARK in turn.rewritten
+        _, topic = _analyse(
+            turn.question, topic, specificity, min_specificity, max_carried,
+            implicit_shift=not served_as_follow_up,
+        )
     result, _ = _analyse(
         question, topic, specificity, min_specificity, max_carried, evidence_stems, implicit_shift
     )

@@ -201,8 +201,18 @@ class Retriever:
         top_docs = {self._chunk(r).doc_id for r, _ in self.index.search_bm25(text, SHIFT_CHECK_DEPTH)}
         if top_docs & cited:
             return False
-        dense = self.index.search_dense(np.asarray(self.embedder.encode_query(text), dtype=np.float32), 1)
-        return bool(dense) and dense[0][1] >= self.floors.guideline.dense
+        qvec = np.asarray(self.embedder.encode_query(text), dtype=np.float32)
+        dense = self.index.search_dense(qvec, 1)
+        if not dense or dense[0][1] < self.floors.guideline.dense:
+            return False
+        # Still about what was cited ("longer term, what uric acid level?" after a gout-flare answer): a
+        # passage of a cited document is as close to the question as the relevance floor asks of evidence.
+        vectors = self._vectors()
+        if vectors is not None:
+            rows = [r for doc_id in sorted(cited) for r in self._rows_of_doc(doc_id)]
+            if rows and float(np.max(vectors[rows] @ qvec)) >= self.floors.guideline.dense:
+                return False
+        return True
 
     def _previous_rows(self, conversation: Conversation | None) -> list[int]:
         """Stems of the passages the previous turn found, re-found from its stored query (one BM25 search).

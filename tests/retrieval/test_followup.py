@@ -107,10 +107,17 @@ def test_carried_terms_are_capped() -> None:
     assert len(result.carried_terms) == 3
 
 
-def test_rewrite_depends_only_on_questions_not_on_stored_rewrites() -> None:
+def test_rewrite_takes_from_stored_rewrites_only_whether_a_turn_was_a_follow_up() -> None:
     a = Conversation("a", [Turn("First line for a gout flare?", "anything stored here")])
     b = Conversation("b", [Turn("First line for a gout flare?", "something else")])
     assert rewrite_followup("and the dose?", a) == rewrite_followup("and the dose?", b)
+    # A turn whose wording reads as a new topic but that was served as a follow-up keeps the topic.
+    shift_wording = "Which vaccines are recommended for adults with asplenia before elective splenectomy?"
+    replayed = conv("First line for a gout flare?", shift_wording)
+    first = Turn("First line for a gout flare?", "")
+    served = Conversation("c", [first, Turn(shift_wording, shift_wording + " (context: gout)")])
+    assert "gout" not in rewrite_followup("How soon before the operation?", replayed).carried_terms
+    assert "gout" in rewrite_followup("How soon before the operation?", served).carried_terms
 
 
 def test_evidence_keeps_only_topic_words_the_evidence_uses() -> None:

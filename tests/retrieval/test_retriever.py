@@ -129,7 +129,8 @@ def test_facet_is_reported(fake_index, fake_encoder) -> None:
 
 
 def test_wording_shift_is_confirmed_against_the_index(fake_index, fake_encoder) -> None:
-    retriever = make(fake_index, fake_encoder)
+    # A dense floor above zero: with none, every question is "as close to the cited passages as evidence".
+    retriever = make(fake_index, fake_encoder, floors=Floors(PoolFloor(0.3, 0.0), PoolFloor(0.3, 0.0)))
     conversation = Conversation(
         "c4", [Turn("What's first line for a gout flare?", "gout flare", ["acr:gout_flare"])]
     )
@@ -139,6 +140,20 @@ def test_wording_shift_is_confirmed_against_the_index(fake_index, fake_encoder) 
         "Which antibiotic for outpatients with community-acquired pneumonia and comorbidities?", conversation
     )
     assert new_topic.topic_shift and not new_topic.carried_terms
+
+
+def test_a_question_close_to_a_cited_passage_is_no_topic_shift(fake_index, fake_encoder, monkeypatch) -> None:
+    # "Longer term, what uric acid level?" after a gout-flare answer shares no word with the topic, and its
+    # words find other documents first; but a passage of the cited document is as close as evidence must be.
+    retriever = make(fake_index, fake_encoder, floors=Floors(PoolFloor(0.3, 0.0), PoolFloor(0.3, 0.0)))
+    conversation = Conversation(
+        "c5", [Turn("What's first line for a gout flare?", "gout flare", ["acr:gout_flare"])]
+    )
+    question = "Longer term, is prednisone acceptable with chronic kidney disease?"
+    monkeypatch.setattr(fake_index, "search_bm25", lambda query, k, pool=None: [])  # finds other documents
+    assert not retriever.rewrite(question, conversation).topic_shift
+    far = Conversation("c6", [Turn("Treatment for resistant hypertension?", "", ["aha:htn"])])
+    assert retriever.rewrite(question, far).topic_shift
 
 
 def test_relevant_guideline_pool_brings_other_passages_of_its_documents(fake_index, fake_encoder) -> None:
