@@ -36,6 +36,8 @@ GUIDELINE_SHARE = 0.55
 # At most this many guideline statements from one document: the page then shows the best line of the next
 # document too, instead of a fourth line of the first.
 GUIDELINE_STATEMENTS_PER_DOCUMENT = 3
+# A follow-up drills into the guideline the conversation is on: its documents may give one line more.
+CONTINUED_STATEMENTS_PER_DOCUMENT = 4
 # The first statements may come from any retrieved guideline; a further one comes from a document already
 # shown or from one whose title names the question's topic ("Mechanism: binds IL-5" from an asthma-biologics
 # guideline has no place in a knee answer, however well the sentence alone scores).
@@ -152,6 +154,7 @@ def compose(
         query_tokens=asked,
         max_per_document=GUIDELINE_STATEMENTS_PER_DOCUMENT,
         same_documents_after=NEW_DOCUMENTS_UNTIL,
+        document_caps=dict.fromkeys(result.continued_doc_ids, CONTINUED_STATEMENTS_PER_DOCUMENT),
     )
     # The section reads as recommendations first (in score order), then the supporting detail lines.
     guidelines.sort(key=lambda g: g.candidate.recommendation is None)

@@ -8,7 +8,7 @@ the picked statement as extra citations instead of repeating it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -224,11 +224,13 @@ def pick(
     query_tokens: frozenset[str] = frozenset(),
     max_per_document: int | None = None,
     same_documents_after: int | None = None,
+    document_caps: Mapping[str, int] | None = None,
 ) -> list[Scored]:
     """Greedy pick in the given order: merge near-duplicates, skip redundant ones, respect the budgets.
 
     Past ``same_documents_after`` statements, a statement from a document not yet picked is added only when
-    that document's title names some of the question's topic.
+    that document's title names some of the question's topic. ``document_caps`` overrides
+    ``max_per_document`` for the documents it names.
     """
     if not scored:
         return []
@@ -254,7 +256,8 @@ def pick(
             continue
         if len(picked) >= max_statements or per_passage[cand.chunk.chunk_id] >= max_per_passage:
             continue
-        if max_per_document is not None and per_document[cand.doc.doc_id] >= max_per_document:
+        cap = (document_caps or {}).get(cand.doc.doc_id, max_per_document)
+        if cap is not None and per_document[cand.doc.doc_id] >= cap:
             continue
         if same_documents_after is not None and len(picked) >= same_documents_after:
             if per_document[cand.doc.doc_id] == 0 and item.document_on_topic is False:

@@ -12,6 +12,7 @@ from answer.candidates import candidates_from_hits
 from answer.select import _facet, pick, score_candidates
 from answer.selection_model import FEATURES, MODEL_FILE, SelectionModel, _load, feature_matrix, load_model
 from answer.topic import local_idf
+from tests.answer.answer_fixtures import KNEE_GUIDELINE, make_hit
 
 
 def test_the_shipped_model_loads_and_names_its_provenance() -> None:
@@ -62,6 +63,23 @@ def test_pick_caps_statements_per_document(seed_result) -> None:
     capped = pick(scored, max_statements=10, max_words=1000, max_per_document=1)
     docs = [s.candidate.doc.doc_id for s in capped]
     assert len(docs) == len(set(docs)) and len(docs) >= 2
+
+
+def test_a_document_cap_can_be_raised_for_named_documents() -> None:
+    text = (
+        "Knee injections of stem cells are recommended against (Strong). "
+        "Knee glucocorticoid injections relieve pain for weeks. "
+        "Knee hyaluronic acid injections are conditionally recommended against."
+    )
+    hit = make_hit(KNEE_GUIDELINE, text, 0, len(text), 0.9)
+    scored = score_candidates("knee injections", candidates_from_hits([hit]), None)
+    assert len(scored) == 3
+    capped = pick(scored, max_statements=10, max_words=1000, max_per_passage=3, max_per_document=1)
+    raised = pick(
+        scored, max_statements=10, max_words=1000, max_per_passage=3, max_per_document=1,
+        document_caps={KNEE_GUIDELINE.doc_id: 2},
+    )
+    assert len(capped) == 1 and len(raised) == 2
 
 
 def test_late_statements_come_only_from_shown_or_on_topic_documents(seed_result) -> None:
