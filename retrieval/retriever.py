@@ -40,6 +40,8 @@ REWRITE_EVIDENCE_DEPTH = 5
 EVIDENCE_SEARCH_DEPTH = 20
 # A question alone that finds the previously cited documents this high up is still on their topic.
 SHIFT_CHECK_DEPTH = 3
+# ... or whose closest cited passage is at least this share of its closest passage anywhere (dense cosine).
+CITED_CLOSENESS = 0.8
 # Cache bounds: a few hundred questions' passages and their documents (rows of the top documents included).
 CACHED_ROWS = 50_000
 CACHED_DOCS = 20_000
@@ -195,7 +197,8 @@ class Retriever:
 
     def _stands_alone(self, question: str, conversation: Conversation | None) -> bool:
         """Confirm a topic shift that only the wording suggests: the question alone must find other documents
-        than the previous turn cited, and find them confidently (above the guideline floor)."""
+        than the previous turn cited, find them confidently (above the guideline floor), and be clearly
+        farther from every passage of the cited documents than from its closest passage."""
         text = expand_query(question)
         cited = set(conversation.turns[-1].cited_doc_ids) if conversation and conversation.turns else set()
         top_docs = {self._chunk(r).doc_id for r, _ in self.index.search_bm25(text, SHIFT_CHECK_DEPTH)}
@@ -206,11 +209,11 @@ class Retriever:
         if not dense or dense[0][1] < self.floors.guideline.dense:
             return False
         # Still about what was cited ("longer term, what uric acid level?" after a gout-flare answer): a
-        # passage of a cited document is as close to the question as the relevance floor asks of evidence.
+        # passage of a cited document is nearly as close to the question as the closest passage anywhere.
         vectors = self._vectors()
         if vectors is not None:
             rows = [r for doc_id in sorted(cited) for r in self._rows_of_doc(doc_id)]
-            if rows and float(np.max(vectors[rows] @ qvec)) >= self.floors.guideline.dense:
+            if rows and float(np.max(vectors[rows] @ qvec)) >= CITED_CLOSENESS * dense[0][1]:
                 return False
         return True
 

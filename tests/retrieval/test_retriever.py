@@ -144,7 +144,7 @@ def test_wording_shift_is_confirmed_against_the_index(fake_index, fake_encoder) 
 
 def test_a_question_close_to_a_cited_passage_is_no_topic_shift(fake_index, fake_encoder, monkeypatch) -> None:
     # "Longer term, what uric acid level?" after a gout-flare answer shares no word with the topic, and its
-    # words find other documents first; but a passage of the cited document is as close as evidence must be.
+    # words find other documents first; but a passage of the cited document is nearly the closest anywhere.
     retriever = make(fake_index, fake_encoder, floors=Floors(PoolFloor(0.3, 0.0), PoolFloor(0.3, 0.0)))
     conversation = Conversation(
         "c5", [Turn("What's first line for a gout flare?", "gout flare", ["acr:gout_flare"])]
