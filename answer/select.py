@@ -26,6 +26,12 @@ Embed = Callable[[list[str]], np.ndarray]
 EMBED_TOP = 12
 # Two statements sharing this much of the smaller one's content are redundant.
 REDUNDANT = 0.6
+# Grading labels ("(Class I, Level of Evidence C-EO)", "(Strong recommendation, Moderate quality)") say
+# nothing about what is recommended: two short recommendations sharing them do not say the same thing.
+GRADING_TOKENS: frozenset[str] = token_set(
+    "class conditional evidence grade II IIa IIb III level LOE moderate NR quality recommendation strong "
+    "ungraded weak B C R LD EO"
+)
 # A statement must reach this share of the best score in its pool to be shown at all.
 RELATIVE_FLOOR = 0.55
 # Score parts (set by reasoning about what makes a good statement, not fitted to evaluation turns):
@@ -251,8 +257,9 @@ def pick(
             continue
         # Redundancy is judged on what a sentence adds beyond the question's own words: two findings
         # about the asked treatment share those words without repeating each other.
-        adds = cand.tokens - query_tokens
-        if any(overlap(p.candidate.tokens - query_tokens, adds) >= REDUNDANT for p in picked):
+        ignored = query_tokens | GRADING_TOKENS
+        adds = cand.tokens - ignored
+        if any(overlap(p.candidate.tokens - ignored, adds) >= REDUNDANT for p in picked):
             continue
         if len(picked) >= max_statements or per_passage[cand.chunk.chunk_id] >= max_per_passage:
             continue

@@ -11,6 +11,7 @@ import pytest
 from answer.candidates import candidates_from_hits
 from answer.select import _facet, pick, score_candidates
 from answer.selection_model import FEATURES, MODEL_FILE, SelectionModel, _load, feature_matrix, load_model
+from answer.text import token_set
 from answer.topic import local_idf
 from tests.answer.answer_fixtures import KNEE_GUIDELINE, make_hit
 
@@ -98,3 +99,16 @@ def test_late_statements_come_only_from_shown_or_on_topic_documents(seed_result)
     # Unjudged documents (no model) are not restricted.
     free = pick(scored, max_statements=10, max_words=1000, same_documents_after=1)
     assert len({s.candidate.doc.doc_id for s in free}) >= 2
+
+
+def test_shared_grading_labels_do_not_make_two_recommendations_redundant() -> None:
+    text = (
+        "Beta-blockers are the preferred antihypertensive drug class (Class I, Level of Evidence C-EO). "
+        "Thiazides are preferred (Class I, Level of Evidence A)."
+    )
+    hit = make_hit(KNEE_GUIDELINE, text, 0, len(text), 0.9)
+    query = "which oral class is preferred"
+    scored = score_candidates(query, candidates_from_hits([hit]), None)
+    assert len(scored) == 2
+    picked = pick(scored, max_statements=5, max_words=1000, query_tokens=token_set(query))
+    assert len(picked) == 2
