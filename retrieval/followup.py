@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from curbside.types import Conversation
-from retrieval.vocabulary import content_words, expansions, stem
+from retrieval.vocabulary import content_words, drug_classes, expansions, stem
 
 # How many topic terms a follow-up inherits: enough to name the condition and drug, few enough not to drown
 # the
@@ -105,6 +105,12 @@ def _detect_shift(question: str, own_terms: list[str], topic_terms: list[str], i
     return not (topic_stems & own_stems)
 
 
+def _drug_classes_of(term: str) -> list[str]:
+    """The class names ``drug_classes.tsv`` gives a drug ("atorvastatin" -> ["statin"])."""
+    lowered = term.lower()
+    return [p.lower() for entry in drug_classes() if entry.term.lower() == lowered for p in entry.phrases]
+
+
 def _term_stems(term: str) -> set[str]:
     return {stem(w) for w in re.split(r"[\s/-]+", term) if w}
 
@@ -132,9 +138,18 @@ def _analyse(
     candidates = [t for t in topic if not ({stem(w) for w in t.split()} <= own_stems)]
     if evidence_stems:
         # Topic words that the evidence shown last turn actually contains name the subject; the rest
-        # ("Lagos", "ago", "agree") are circumstance that would only pull the search elsewhere.
-        backed = [t for t in candidates if _term_stems(t) & evidence_stems]
-        candidates = backed or candidates
+        # ("Lagos", "ago", "agree") are circumstance that would only pull the search elsewhere. A drug the
+        # evidence names only by its class ("atorvastatin", answered from "statin" passages) is carried as
+        # that class.
+        backed: list[str] = []
+        for term in candidates:
+            if _term_stems(term) & evidence_stems:
+                backed.append(term)
+                continue
+            classes = [c for c in _drug_classes_of(term) if _term_stems(c) <= evidence_stems]
+            if classes:
+                backed.append(classes[0])
+        candidates = _ordered_unique(backed) or candidates
     carried = candidates[:max_carried]
     query = question.strip()
     if carried:

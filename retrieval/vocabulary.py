@@ -114,7 +114,8 @@ def parse_synonyms(text: str, source: str = "synonyms.tsv") -> tuple[Synonym, ..
 
 @lru_cache(maxsize=1)
 def drug_classes() -> tuple[Synonym, ...]:
-    """Drug -> class names, used by the evidence check only (expanding queries with them adds noise)."""
+    """Drug -> class names, for the evidence check and for carrying a follow-up's topic (expanding every query
+    with them adds noise)."""
     return parse_synonyms((DATA_DIR / "drug_classes.tsv").read_text(encoding="utf-8"), "drug_classes.tsv")
 
 

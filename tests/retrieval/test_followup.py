@@ -130,3 +130,13 @@ def test_evidence_keeps_only_topic_words_the_evidence_uses() -> None:
         "Still OK in the first trimester?", history, evidence_stems=frozenset({"zzz"})
     )
     assert "lagos" in fallback.carried_terms  # no topic word is backed: keep the question's own words
+
+
+def test_a_drug_the_evidence_names_by_its_class_is_carried_as_the_class() -> None:
+    history = conv("Started atorvastatin 40 for primary prevention. When do I recheck lipids?")
+    evidence = frozenset({"statin", "lipid", "recheck", "prevent"})
+    question = "Six weeks in she has thigh aches. Next step?"
+    result = rewrite_followup(question, history, evidence_stems=evidence)
+    assert "statin" in result.carried_terms and "atorvastatin" not in result.carried_terms
+    unbacked = rewrite_followup(question, history, evidence_stems=frozenset({"lipid"}))
+    assert "statin" not in unbacked.carried_terms
