@@ -58,6 +58,9 @@ class EngineHolder:
         try:
             engine = self._factory(self.settings)
             _ = engine.index  # type: ignore[attr-defined]  # opens (or first builds) the index now
+            warm_up = getattr(engine, "warm_up", None)
+            if callable(warm_up):
+                warm_up()  # before /readyz says ready: the first question must not pay for it
             with self._lock:
                 self._engine = engine
                 self._link_seen = _link_target(self._link)

@@ -109,9 +109,14 @@ class Curbside:
             )
         return answer
 
+    def warm_up(self) -> None:
+        """Open the index and prepare the retriever, so that the first question is answered at full speed."""
+        self.retriever.warm_up()
+
     def reload(self) -> str:
-        """Open the current index version and swap it in; returns the version now serving."""
+        """Open the current index version, prepare it and swap it in; returns the version now serving."""
         new = self._open()
+        new.retriever.warm_up()  # before the swap: no request waits for it
         with self._lock:
             self._engine = new
         return new.index.version

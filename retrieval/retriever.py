@@ -144,6 +144,12 @@ class Retriever:
             self._metadata = (sibling_groups(metas), names)
         return self._metadata
 
+    def warm_up(self) -> None:
+        """Do now what the first question would otherwise wait for: read every document's metadata (sibling
+        sections, organization names; 0.9 s on a 38,000-document index) and load the embedding model."""
+        self._all_metadata()
+        self.embedder.encode_query("warm up")
+
     def _siblings_of(self, doc_id: str) -> tuple[str, ...]:
         """The other sections of ``doc_id``'s guideline."""
         return self._all_metadata()[0].get(doc_id, ())

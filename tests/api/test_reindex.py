@@ -125,6 +125,25 @@ def test_engine_loads_in_background_and_readiness_says_so(settings, engine) -> N
         assert client.post("/v1/ask", json={"question": "gout"}).status_code == 200
 
 
+def test_the_engine_is_warmed_up_before_it_is_ready(settings, engine) -> None:
+    warm = threading.Event()
+    release = threading.Event()
+
+    def warm_up() -> None:  # what the first question would otherwise wait for (metadata, model)
+        warm.set()
+        release.wait(10)
+
+    engine.warm_up = warm_up
+    with TestClient(api.create_app(settings, engine_factory=lambda _settings: engine)) as client:
+        assert warm.wait(5)
+        assert client.get("/readyz").status_code == 503  # still warming up
+        release.set()
+        deadline = time.monotonic() + 5
+        while client.get("/readyz").status_code != 200 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert client.get("/readyz").status_code == 200
+
+
 def test_failed_engine_load_is_explained(settings) -> None:
     def failing(_settings):
         raise FileNotFoundError("index manifest missing")

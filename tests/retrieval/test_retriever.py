@@ -123,6 +123,14 @@ def test_empty_question_is_rejected(fake_index, fake_encoder) -> None:
         raise AssertionError("an empty question must raise")
 
 
+def test_warm_up_reads_the_metadata_and_loads_the_model(fake_index, fake_encoder) -> None:
+    retriever = make(fake_index, fake_encoder)
+    assert retriever._metadata is None and not fake_encoder.calls
+    retriever.warm_up()
+    assert retriever._metadata is not None and fake_encoder.calls
+    assert retriever._siblings_of("acr:gout_flare") == ("acr:gout_ult",)
+
+
 def test_facet_is_reported(fake_index, fake_encoder) -> None:
     result = make(fake_index, fake_encoder).retrieve("What is the colchicine dose for a gout flare?")
     assert result.facet == "dosing"
