@@ -24,6 +24,7 @@ from answer.quantities import condition_match, question_values
 from answer.recommendation_cues import has_strength
 from answer.text import token_set, word_count
 from answer.topic import QueryTopic, TermWeight, lexical_share, query_topic, query_weights
+from retrieval.followup import split_context
 
 MODEL_FILE = Path(__file__).resolve().parent / "selection_model.json"
 
@@ -109,7 +110,7 @@ def feature_matrix(
 ) -> np.ndarray:
     """One row of FEATURES per candidate (``facet_of`` maps id(candidate) to its facet; ``topic`` is the
     whole query's, when the caller has it already)."""
-    own, _, context = query.partition("(context:")
+    own, context = split_context(query)
     topic = topic if topic is not None else query_topic(query, idf, term_weight)
     own_topic = query_topic(own, idf, term_weight)
     context_topic = query_topic(context, idf, term_weight) if context.strip() else QueryTopic(())

@@ -18,6 +18,7 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from answer.text import token_set, tokens
+from retrieval.followup import split_context
 from retrieval.vocabulary import contains_phrase, content_words, synonyms
 
 # Term -> specificity in [0, 1] over the whole index (retrieval's TermStats.specificity).
@@ -124,7 +125,7 @@ def _concepts(text: str, weight: Callable[[str], float], scale: float) -> list[C
 
 def query_topic(query: str, local_idf: dict[str, float], term_weight: TermWeight | None = None) -> QueryTopic:
     """Concepts of ``query`` weighted by specificity; carried context ("(context: ...)") at CONTEXT_WEIGHT."""
-    own, _, context = query.partition("(context:")
+    own, context = split_context(query)
     top = max(local_idf.values(), default=1.0) or 1.0
 
     def weight(word: str) -> float:
@@ -151,7 +152,7 @@ def local_idf(token_sets: list[frozenset[str]]) -> dict[str, float]:
 def query_weights(query: str) -> dict[str, float]:
     """The question's own terms at full weight; terms a follow-up rewrite carried over as
     "(context: ...)" at CONTEXT_WEIGHT, so they keep the topic without outweighing the new ask."""
-    own, _, context = query.partition("(context:")
+    own, context = split_context(query)
     weights = dict.fromkeys(token_set(context), CONTEXT_WEIGHT)
     weights.update(dict.fromkeys(token_set(own), 1.0))
     return weights

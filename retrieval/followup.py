@@ -50,6 +50,12 @@ Specificity = Callable[[str], float]
 _CONTEXT_MARK = "(context:"
 
 
+def split_context(query: str) -> tuple[str, str]:
+    """A rewritten query's own words and its carried topic words ("" when it carries none)."""
+    own, _, context = query.partition(_CONTEXT_MARK)
+    return own, context
+
+
 @dataclass(frozen=True)
 class RewrittenQuery:
     query: str  # the standalone query to search (shown as "Interpreted as: ...")
