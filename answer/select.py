@@ -245,6 +245,10 @@ def pick(
     words = 0
     per_passage: Counter[str] = Counter()
     per_document: Counter[str] = Counter()
+    # Redundancy is judged on what a sentence adds beyond the question's own words (two findings about the
+    # asked treatment share those words without repeating each other) and beyond grading labels.
+    ignored = query_tokens | GRADING_TOKENS
+    caps = document_caps or {}
     for item in scored:
         cand = item.candidate
         if item.score < floor:
@@ -255,15 +259,12 @@ def pick(
             if cand.doc.doc_id not in {c.doc.doc_id for c in duplicate_of.all_candidates}:
                 duplicate_of.merged.append(cand)
             continue
-        # Redundancy is judged on what a sentence adds beyond the question's own words: two findings
-        # about the asked treatment share those words without repeating each other.
-        ignored = query_tokens | GRADING_TOKENS
         adds = cand.tokens - ignored
         if any(overlap(p.candidate.tokens - ignored, adds) >= REDUNDANT for p in picked):
             continue
         if len(picked) >= max_statements or per_passage[cand.chunk.chunk_id] >= max_per_passage:
             continue
-        cap = (document_caps or {}).get(cand.doc.doc_id, max_per_document)
+        cap = caps.get(cand.doc.doc_id, max_per_document)
         if cap is not None and per_document[cand.doc.doc_id] >= cap:
             continue
         if same_documents_after is not None and len(picked) >= same_documents_after:

@@ -79,8 +79,8 @@ def collect(settings: Settings) -> list[TurnRows]:
                 if span is not None:
                     spans.append((gold["doc"], span))
             specificity = service.retriever.specificity
-            candidates = candidates_from_hits(_guideline_hits(result))
-            running = in_the_running(result.query, candidates, specificity, result.continued_doc_ids)
+            pool = candidates_from_hits(_guideline_hits(result))
+            running = in_the_running(result.query, pool, specificity, result.continued_doc_ids)
             candidates = running.kept
             if not candidates or not spans:
                 continue
