@@ -141,19 +141,31 @@ def asked_terms(
     procedure names) that the earlier questions of the same topic did not already use.
 
     Words already in the conversation name the topic, which the retrieved evidence was found for anyway; the
-    relevance question is whether the evidence also speaks of what this turn adds.
+    relevance question is whether the evidence also speaks of what this turn adds. Only the sentences that
+    ask are read: "62M ex-smoker with COPD and T2DM, RLL pneumonia. Which oral regimen?" describes the patient
+    first, and no guideline needs to say "RLL" or "ex-smoker" to answer it.
     """
     earlier: set[str] = set()
     for text in earlier_questions:
         earlier |= stems(text)
     out = []
-    for term in question_terms(question):
+    for term in question_terms(asking_part(question)):
         if not is_specific(term):
             continue
         if any(alt <= earlier for alt in _alternatives(term)):
             continue
         out.append(term)
     return out
+
+
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+
+
+def asking_part(question: str) -> str:
+    """The sentences ending in a question mark; the whole text when none does ("Colchicine dose for gout")."""
+    sentences = [s for s in _SENTENCE_END.split(question.strip()) if s]
+    asking = [s for s in sentences if s.rstrip().endswith("?")]
+    return " ".join(asking) if asking else question
 
 
 def question_terms(question: str) -> list[str]:

@@ -15,7 +15,8 @@ FLOORS_FILE = Path(__file__).resolve().parent / "floors.json"
 class PoolFloor:
     # The best dense cosine of a pool must reach this for the pool to count as relevant.
     dense: float
-    # The share (weighted by specificity) of the question's own topic words found in the pool's top passages.
+    # Coverage is 1 when the pool's top documents name every specific word the question newly asks about,
+    # else 0; a floor above 0 makes that a condition of relevance (calibration decides).
     coverage: float
 
 

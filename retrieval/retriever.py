@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
@@ -14,7 +14,7 @@ from curbside.types import Chunk, Conversation, DocMeta, Hit, RetrievalResult, p
 from retrieval.context import context_passages, cosine_to, sibling_groups, sibling_passages
 from retrieval.coverage import TermStats, asked_terms, coverage_of_stems
 from retrieval.facets import detect_facet
-from retrieval.floors import Floors, effective_floors
+from retrieval.floors import Floors, PoolFloor, effective_floors
 from retrieval.followup import RewrittenQuery, announces_new_topic, rewrite_followup
 from retrieval.fusion import Filters, cap_per_doc, rank_fused, rrf_fuse, weighted_fuse
 from retrieval.organizations import OrganizationNames
@@ -42,6 +42,8 @@ EVIDENCE_SEARCH_DEPTH = 20
 SHIFT_CHECK_DEPTH = 3
 # ... or whose closest cited passage is at least this share of its closest passage anywhere (dense cosine).
 CITED_CLOSENESS = 0.8
+# Carried words at least this specific name the conversation's topic in the evidence check.
+TOPIC_ANCHOR_SPECIFICITY = 0.5
 # Cache bounds: a few hundred questions' passages and their documents (rows of the top documents included).
 CACHED_ROWS = 50_000
 CACHED_DOCS = 20_000
@@ -77,6 +79,12 @@ class PoolSignals:
     best_dense: float
     coverage: float
     missing_terms: list[str] = field(default_factory=list)
+    # A follow-up on the topic the conversation already found evidence for: whether anything here is about
+    # the topic at all was settled then, so only what the follow-up newly asks about is judged (coverage).
+    continues_topic: bool = False
+
+    def passes(self, floor: PoolFloor) -> bool:
+        return (self.continues_topic or self.best_dense >= floor.dense) and self.coverage >= floor.coverage
 
 
 @dataclass
@@ -161,11 +169,23 @@ class Retriever:
     def _rows_of_doc(self, doc_id: str) -> list[int]:
         return self._rows_cache(doc_id)
 
-    def _evidence_stems(self, hits: list[Hit]) -> set[str]:
-        """Word stems of every passage of the top documents."""
+    def _evidence_stems(
+        self, hits: list[Hit], topic: list[frozenset[str]] | None = None, continued: Set[str] = frozenset()
+    ) -> set[str]:
+        """Word stems of every passage of the top documents.
+
+        On a follow-up, a top document counts only if it speaks of the conversation's topic (``topic``: the
+        stem sets of its specific carried words) or was cited by the previous turn: "azithromycin" found in
+        an asthma guideline says nothing about azithromycin for the typhoid the conversation is about.
+        """
         present: set[str] = set()
         for doc_id in list(dict.fromkeys(h.chunk.doc_id for h in hits))[:COVERAGE_DOCS]:
-            for row in self._rows_of_doc(doc_id):
+            rows = self._rows_of_doc(doc_id)
+            if topic and doc_id not in continued:
+                words = set().union(*(self._stems(r) for r in rows))
+                if not any(t <= words for t in topic):
+                    continue
+            for row in rows:
                 present |= self._stems(row)
             # "How does the USPSTF position compare?": a USPSTF document need not say "USPSTF".
             meta = self._doc(doc_id)
@@ -266,6 +286,14 @@ class Retriever:
         same_topic = conversation is not None and not rewritten.topic_shift
         earlier = [t.question for t in conversation.turns] if same_topic and conversation else []
         own_terms = asked_terms(question, earlier, self.is_specific)
+        # The topic's evidence was found by the previous turn only if that turn was answered from documents.
+        last = conversation.turns[-1] if conversation and conversation.turns else None
+        continues_topic = same_topic and last is not None and not last.refused and bool(last.cited_doc_ids)
+        topic = [
+            frozenset(stems(t))
+            for t in (rewritten.carried_terms if continues_topic else ())
+            if self.specificity(t) >= TOPIC_ANCHOR_SPECIFICITY
+        ]
         hits: dict[str, list[Hit]] = {}
         signals: dict[str, PoolSignals] = {}
         for pool in POOLS:
@@ -273,13 +301,16 @@ class Retriever:
                 pool, search_text, qvec, cosine, filters, boosted, memory, rank_memory=vectors is not None,
                 named=named,
             )
-            cov, missing = coverage_of_stems(own_terms, self._evidence_stems(hits[pool]), self.term_stats())
-            signals[pool] = PoolSignals(best_dense, cov, missing)
+            evidence = self._evidence_stems(hits[pool], topic, boosted.keys())
+            # Covered only when the evidence names everything newly asked: "LMWH before an epidural" is not
+            # answered by LMWH passages that never mention an epidural.
+            _, missing = coverage_of_stems(own_terms, evidence, self.term_stats())
+            cov = 0.0 if missing else 1.0
+            # Research pools keep their dense floor on follow-ups: no conversation set tells where it sits.
+            on_topic = continues_topic and pool == "guideline"
+            signals[pool] = PoolSignals(best_dense, cov, missing, continues_topic=on_topic)
         relevant = {
-            pool: bool(hits[pool])
-            and signals[pool].best_dense >= self.floors.for_pool(pool).dense
-            and signals[pool].coverage >= self.floors.for_pool(pool).coverage
-            for pool in POOLS
+            pool: bool(hits[pool]) and signals[pool].passes(self.floors.for_pool(pool)) for pool in POOLS
         }
         context: list[Hit] = []
         if relevant["guideline"]:

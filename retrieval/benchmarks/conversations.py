@@ -45,6 +45,7 @@ class TurnOutcome:
     coverage: float  # guideline pool
     topic_shift: bool = False
     missing: list[str] = field(default_factory=list)
+    continues_topic: bool = False  # judged by coverage alone (see PoolSignals)
 
 
 def load_conversations(path: Path) -> list[list[GoldTurn]]:
@@ -98,6 +99,7 @@ def run_conversation(retriever: Retriever, turns: Sequence[GoldTurn], mode: str)
                 signals.coverage,
                 trace.rewritten.topic_shift,
                 signals.missing_terms,
+                signals.continues_topic,
             )
         )
         conversation.turns.append(
@@ -112,7 +114,8 @@ def run_conversation(retriever: Retriever, turns: Sequence[GoldTurn], mode: str)
 
 
 def _decide(outcome: TurnOutcome, dense_floor: float, coverage_floor: float) -> bool:
-    return outcome.best_dense >= dense_floor and outcome.coverage >= coverage_floor
+    dense_ok = outcome.continues_topic or outcome.best_dense >= dense_floor
+    return dense_ok and outcome.coverage >= coverage_floor
 
 
 def fit_floor(
@@ -122,9 +125,10 @@ def fit_floor(
     among the floors that refuse at most ``max_false_refusal`` of the answerable turns (all floors when none
     does).
 
-    Ties go to the lowest coverage floor (a missing word refuses only when the data demand it) and to the
-    highest dense floor: the set holds no off-corpus questions, so the dense floor sits just under the
-    least similar turn that its balanced accuracy keeps, not at zero.
+    Ties go to the lowest floors: a turn is refused only where the data demand it. Follow-ups that continue
+    an answered topic are judged by coverage alone, so the dense floor is fitted on first questions and new
+    topics; where none of those is unanswerable it stays at zero rather than just under the least similar
+    answerable one, which a new question would fall below by chance.
     """
     labels = [o.turn.answerable for o in outcomes]
     dense_grid = sorted({0.0} | {round(o.best_dense, 4) for o in outcomes})
@@ -151,9 +155,8 @@ def fit_floor(
 
 
 def _better(bacc: float, dense: float, best: tuple[float, float, float]) -> bool:
-    # Grid order is dense then coverage ascending: the first coverage reaching a score at a dense floor is
-    # the lowest, and a later dense floor with the same score is higher.
-    return bacc > best[0] + 1e-12 or (abs(bacc - best[0]) <= 1e-12 and dense > best[1])
+    # Grid order is dense then coverage ascending, so the first floors reaching a score are the lowest.
+    return bacc > best[0] + 1e-12
 
 
 def _midway(value: float, grid: Sequence[float]) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import retrieval.retriever as retriever_module
 from curbside.settings import RetrievalSettings
 from curbside.types import Conversation, Turn
 from retrieval.coverage import asked_terms, coverage, coverage_of_stems, is_present
@@ -87,3 +88,44 @@ def test_term_in_another_passage_of_a_retrieved_document_counts(fake_index, fake
     shown = [h.chunk.text for h in trace.result.guideline_hits]
     assert not any("prednisone" in text for text in shown)
     assert "prednisone" not in trace.signals["guideline"].missing_terms
+
+
+def test_only_the_sentences_that_ask_are_read() -> None:
+    terms = asked_terms("62M ex-smoker with COPD, RLL pneumonia. Which oral regimen for his pneumonia?", [],
+                        _always_specific)
+    assert "pneumonia" in terms
+    assert "rll" not in terms and "ex-smoker" not in terms and "copd" not in terms
+    # Without a question mark the whole text asks.
+    assert "rll" in asked_terms("RLL pneumonia regimen", [], _always_specific)
+
+
+def test_one_missing_word_refuses_however_many_are_present(fake_index, fake_encoder) -> None:
+    conversation = Conversation("gout", [Turn("Colchicine dose for a gout flare?", "", ["acr:gout_flare"])])
+    retriever = Retriever(fake_index, fake_encoder, floors=Floors(PoolFloor(0.0, 0.5), PoolFloor(0.0, 0.5)))
+    trace = retriever.trace("Could prednisone or ice replace colchicine before his epidural?", conversation)
+    assert trace.signals["guideline"].missing_terms == ["epidural"]
+    assert not trace.result.guideline_relevant
+
+
+def test_a_word_found_only_in_an_off_topic_document_is_missing(fake_index, fake_encoder, monkeypatch) -> None:
+    # The macrolide is in the pneumonia guideline: that says nothing about it for the gout being discussed.
+    # (In this tiny index no word is as rare as in a real one, so every carried word names the topic.)
+    monkeypatch.setattr(retriever_module, "TOPIC_ANCHOR_SPECIFICITY", 0.0)
+    retriever = Retriever(fake_index, fake_encoder, floors=Floors(PoolFloor(0.0, 0.5), PoolFloor(0.0, 0.5)))
+    conversation = Conversation("gout", [Turn("Colchicine dose for a gout flare?", "", ["acr:gout_flare"])])
+    follow_up = retriever.trace("Would a macrolide help him?", conversation)
+    assert "macrolide" in follow_up.signals["guideline"].missing_terms
+    first = retriever.trace("Which macrolide for community-acquired pneumonia?")
+    assert first.signals["guideline"].missing_terms == []
+
+
+def test_a_follow_up_on_an_answered_topic_is_not_held_to_the_dense_floor(fake_index, fake_encoder) -> None:
+    # A dense floor no question reaches: a first question is refused, a follow-up of an answered topic whose
+    # words the evidence names is not; after a refused turn the follow-up is held to the floor again.
+    unreachable = Floors(PoolFloor(0.999, 0.5), PoolFloor(0.999, 0.5))
+    retriever = Retriever(fake_index, fake_encoder, floors=unreachable)
+    assert not retriever.retrieve("Colchicine dose for a gout flare?").guideline_relevant
+    answered = Conversation("gout", [Turn("Colchicine dose for a gout flare?", "", ["acr:gout_flare"])])
+    assert retriever.retrieve("And in chronic kidney disease?", answered).guideline_relevant
+    refused = Conversation("gout", [Turn("Colchicine dose for a gout flare?", "", [], refused=True)])
+    assert not retriever.retrieve("And in chronic kidney disease?", refused).guideline_relevant

@@ -23,14 +23,26 @@ def test_fit_floor_separates_on_both_signals() -> None:
     assert 0.3 < dense <= 0.7 and 0.1 < cov <= 0.9
 
 
-def test_dense_floor_ties_go_to_the_least_similar_accepted_turn_not_to_zero() -> None:
-    # Only the coverage signal separates these; any dense floor up to 0.6 scores the same. The floor then
-    # sits just under the least similar answerable turn, so an off-corpus question far below it is refused.
-    data = [outcome(i, True, 0.6 + 0.05 * i, 0.9) for i in range(4)]
+def test_floor_ties_go_to_the_lowest_floors() -> None:
+    # Only the coverage signal separates these; any dense floor up to 0.6 scores the same, and the data give
+    # no reason to refuse a question for its similarity alone.
+    data = [outcome(i, True, 0.6 + 0.05 * i, 1.0) for i in range(4)]
     data += [outcome(10, False, 0.7, 0.0), outcome(11, False, 0.65, 0.0)]
     dense, cov, bacc = fit_floor(data)
     assert bacc == pytest.approx(1.0)
-    assert 0.25 < dense < 0.6 and 0.0 < cov <= 0.9
+    assert dense == 0.0 and 0.0 < cov <= 1.0
+
+
+def test_a_follow_up_continuing_its_topic_is_not_judged_by_the_dense_floor() -> None:
+    low_first = outcome(1, True, 0.3, 1.0)
+    # Less similar than the unanswerable first question, yet answered: its topic's evidence was found before.
+    turn = GoldTurn("c2-t2", "c2", 1, "q", True, frozenset(), "other")
+    low_follow_up = TurnOutcome(turn, "q", [], 0.1, 1.0, continues_topic=True)
+    data = [outcome(i, True, 0.7, 1.0) for i in range(10, 16)] + [outcome(20, False, 0.2, 1.0)]
+    dense, _, _ = fit_floor(data + [low_first, low_follow_up])
+    assert 0.2 < dense <= 0.3
+    decisions = cross_validated_decisions(data + [low_first, low_follow_up], folds=2)
+    assert decisions[-1] is True
 
 
 def test_cross_validation_never_uses_a_conversations_own_label() -> None:
