@@ -147,8 +147,8 @@ def conversations_section(
         )
         provenance = (
             "guideline: fitted on all 40 followup_dev conversations (balanced-accuracy grid search, at most "
-            f"{MAX_FALSE_REFUSAL:.0%} of answerable turns refused, ties to the lowest floors, floors set "
-            "midway to the next observed value; follow-ups continuing an answered topic are judged by "
+            f"{MAX_FALSE_REFUSAL:.0%} of answerable turns refused, floors set midway to the next observed "
+            "value; follow-ups continuing an answered topic are judged by "
             "coverage alone, so the dense floor is fitted on first questions and new topics, none of which "
             f"is unanswerable there); research: {research_note or 'the same floors, transferred'}"
         )

@@ -125,13 +125,13 @@ def fit_floor(
     among the floors that refuse at most ``max_false_refusal`` of the answerable turns (all floors when none
     does).
 
-    Ties go to the lowest floors: a turn is refused only where the data demand it. Follow-ups that continue
-    an answered topic are judged by coverage alone, so the dense floor is fitted on first questions and new
-    topics; where none of those is unanswerable it stays at zero rather than just under the least similar
-    answerable one, which a new question would fall below by chance.
+    Ties go to the lowest coverage floor (a missing word refuses only when the data demand it) and to the
+    highest dense floor: the set holds no off-corpus questions, so the dense floor sits under the least
+    similar turn that its balanced accuracy keeps, not at zero. Follow-ups that continue an answered topic
+    are judged by coverage alone, so the dense floor is fitted on first questions and new topics only.
     """
     labels = [o.turn.answerable for o in outcomes]
-    dense_grid = sorted({0.0} | {round(o.best_dense, 4) for o in outcomes})
+    dense_grid = sorted({0.0} | {round(o.best_dense, 4) for o in outcomes if not o.continues_topic})
     coverage_grid = sorted({0.0} | {round(o.coverage, 4) for o in outcomes})
     best = (-1.0, 0.0, 0.0)
     fallback = (-1.0, 0.0, 0.0)
@@ -155,8 +155,9 @@ def fit_floor(
 
 
 def _better(bacc: float, dense: float, best: tuple[float, float, float]) -> bool:
-    # Grid order is dense then coverage ascending, so the first floors reaching a score are the lowest.
-    return bacc > best[0] + 1e-12
+    # Grid order is dense then coverage ascending: the first coverage reaching a score at a dense floor is
+    # the lowest, and a later dense floor with the same score is higher.
+    return bacc > best[0] + 1e-12 or (abs(bacc - best[0]) <= 1e-12 and dense > best[1])
 
 
 def _midway(value: float, grid: Sequence[float]) -> float:
