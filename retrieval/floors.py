@@ -15,8 +15,8 @@ FLOORS_FILE = Path(__file__).resolve().parent / "floors.json"
 class PoolFloor:
     # The best dense cosine of a pool must reach this for the pool to count as relevant.
     dense: float
-    # Coverage is 1 when the pool's top documents name every specific word the question newly asks about,
-    # else 0; a floor above 0 makes that a condition of relevance (calibration decides).
+    # How much of what the question newly asks about the pool's top documents name: for a follow-up 1 (all)
+    # or 0 (a word missing), for a first question the specificity-weighted share.
     coverage: float
 
 

@@ -302,10 +302,12 @@ class Retriever:
                 named=named,
             )
             evidence = self._evidence_stems(hits[pool], topic, boosted.keys())
-            # Covered only when the evidence names everything newly asked: "LMWH before an epidural" is not
-            # answered by LMWH passages that never mention an epidural.
-            _, missing = coverage_of_stems(own_terms, evidence, self.term_stats())
-            cov = 0.0 if missing else 1.0
+            share, missing = coverage_of_stems(own_terms, evidence, self.term_stats())
+            # A follow-up adds a word or two, each of them what it asks about: it is covered only when the
+            # evidence names them all ("LMWH before an epidural" is not answered by LMWH passages that never
+            # mention an epidural). A first question names a whole case, which evidence can answer without
+            # repeating every word of it: the share counts.
+            cov = (0.0 if missing else 1.0) if continues_topic else share
             # Research pools keep their dense floor on follow-ups: no conversation set tells where it sits.
             on_topic = continues_topic and pool == "guideline"
             signals[pool] = PoolSignals(best_dense, cov, missing, continues_topic=on_topic)

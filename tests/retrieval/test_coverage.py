@@ -129,3 +129,12 @@ def test_a_follow_up_on_an_answered_topic_is_not_held_to_the_dense_floor(fake_in
     assert retriever.retrieve("And in chronic kidney disease?", answered).guideline_relevant
     refused = Conversation("gout", [Turn("Colchicine dose for a gout flare?", "", [], refused=True)])
     assert not retriever.retrieve("And in chronic kidney disease?", refused).guideline_relevant
+
+
+def test_a_first_question_is_covered_by_the_share_of_its_words(fake_index, fake_encoder) -> None:
+    # A first question names a whole case; evidence that names most of it counts, as a follow-up's would not.
+    retriever = Retriever(fake_index, fake_encoder, floors=Floors(PoolFloor(0.0, 0.5), PoolFloor(0.0, 0.5)))
+    trace = retriever.trace("Could prednisone or ice replace colchicine for gout flare before his epidural?")
+    signals = trace.signals["guideline"]
+    assert signals.missing_terms == ["epidural"] and 0.5 < signals.coverage < 1.0
+    assert trace.result.guideline_relevant
