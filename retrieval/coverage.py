@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ingest.sentence_rules import rule_split
 from retrieval.vocabulary import content_words, drug_classes, stem, stems, synonyms
 
 
@@ -158,13 +159,10 @@ def asked_terms(
     return out
 
 
-_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
-
-
 def asking_part(question: str) -> str:
     """The sentences ending in a question mark; the whole text when none does ("Colchicine dose for gout")."""
-    sentences = [s for s in _SENTENCE_END.split(question.strip()) if s]
-    asking = [s for s in sentences if s.rstrip().endswith("?")]
+    sentences = [question[start:end] for start, end in rule_split(question)]
+    asking = [s for s in sentences if s.endswith("?")]
     return " ".join(asking) if asking else question
 
 
