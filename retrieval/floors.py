@@ -20,6 +20,12 @@ class PoolFloor:
     coverage: float
 
 
+def passes_floor(best_dense: float, coverage: float, continues_topic: bool, floor: PoolFloor) -> bool:
+    """The relevance rule, shared by retrieval and by the calibration that fits the floors to it: a follow-up
+    continuing an answered topic is held to the coverage floor alone."""
+    return (continues_topic or best_dense >= floor.dense) and coverage >= floor.coverage
+
+
 @dataclass(frozen=True)
 class Floors:
     guideline: PoolFloor

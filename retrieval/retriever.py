@@ -14,7 +14,7 @@ from curbside.types import Chunk, Conversation, DocMeta, Hit, RetrievalResult, p
 from retrieval.context import context_passages, cosine_to, sibling_groups, sibling_passages
 from retrieval.coverage import TermStats, asked_terms, coverage_of_stems
 from retrieval.facets import detect_facet
-from retrieval.floors import Floors, PoolFloor, effective_floors
+from retrieval.floors import Floors, PoolFloor, effective_floors, passes_floor
 from retrieval.followup import RewrittenQuery, announces_new_topic, rewrite_followup
 from retrieval.fusion import Filters, cap_per_doc, rank_fused, rrf_fuse, weighted_fuse
 from retrieval.organizations import OrganizationNames
@@ -84,7 +84,7 @@ class PoolSignals:
     continues_topic: bool = False
 
     def passes(self, floor: PoolFloor) -> bool:
-        return (self.continues_topic or self.best_dense >= floor.dense) and self.coverage >= floor.coverage
+        return passes_floor(self.best_dense, self.coverage, self.continues_topic, floor)
 
 
 @dataclass

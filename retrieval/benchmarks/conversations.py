@@ -13,6 +13,7 @@ from pathlib import Path
 
 from curbside.types import Conversation, Turn
 from retrieval.benchmarks.metrics import distinct
+from retrieval.floors import PoolFloor, passes_floor
 from retrieval.retriever import Retriever
 
 MODES: tuple[str, ...] = ("alone", "naive", "rewrite")
@@ -113,9 +114,8 @@ def run_conversation(retriever: Retriever, turns: Sequence[GoldTurn], mode: str)
     return outcomes
 
 
-def _decide(outcome: TurnOutcome, dense_floor: float, coverage_floor: float) -> bool:
-    dense_ok = outcome.continues_topic or outcome.best_dense >= dense_floor
-    return dense_ok and outcome.coverage >= coverage_floor
+def _decide(outcome: TurnOutcome, floor: PoolFloor) -> bool:
+    return passes_floor(outcome.best_dense, outcome.coverage, outcome.continues_topic, floor)
 
 
 def fit_floor(
@@ -137,7 +137,8 @@ def fit_floor(
     fallback = (-1.0, 0.0, 0.0)
     for d in dense_grid:
         for c in coverage_grid:
-            predicted = [_decide(o, d, c) for o in outcomes]
+            floor = PoolFloor(d, c)
+            predicted = [_decide(o, floor) for o in outcomes]
             pos = [p for p, t in zip(predicted, labels, strict=True) if t]
             neg = [not p for p, t in zip(predicted, labels, strict=True) if not t]
             if not pos or not neg:
@@ -173,7 +174,7 @@ def cross_validated_decisions(outcomes: Sequence[TurnOutcome], folds: int = 5) -
     for o in outcomes:
         train = [x for x in outcomes if fold_of[x.turn.conversation_id] != fold_of[o.turn.conversation_id]]
         d, c, _ = _fit_cached(tuple(id(x) for x in train), train)
-        decisions.append(_decide(o, d, c))
+        decisions.append(_decide(o, PoolFloor(d, c)))
     return decisions
 
 
