@@ -180,13 +180,10 @@ class Retriever:
         """
         present: set[str] = set()
         for doc_id in list(dict.fromkeys(h.chunk.doc_id for h in hits))[:COVERAGE_DOCS]:
-            rows = self._rows_of_doc(doc_id)
-            if topic and doc_id not in continued:
-                words = set().union(*(self._stems(r) for r in rows))
-                if not any(t <= words for t in topic):
-                    continue
-            for row in rows:
-                present |= self._stems(row)
+            words = set().union(*(self._stems(r) for r in self._rows_of_doc(doc_id)))
+            if topic and doc_id not in continued and not any(t <= words for t in topic):
+                continue
+            present |= words
             # "How does the USPSTF position compare?": a USPSTF document need not say "USPSTF".
             meta = self._doc(doc_id)
             present |= stems(" ".join(filter(None, (meta.organization, meta.title))))
