@@ -59,7 +59,11 @@ def _guideline_hits(result: RetrievalResult) -> list[Hit]:
     """The guideline hits, then the other passages of their top documents (ranked after every hit)."""
     if not result.guideline_relevant:
         return []
-    return [h for h in result.guideline_hits + result.guideline_context if h.doc.tier == "guideline"]
+    return [
+        h
+        for h in result.guideline_hits + result.guideline_context
+        if h.doc.tier == "guideline" and h.doc.doc_id not in result.off_topic_doc_ids
+    ]
 
 
 def _research_hits(result: RetrievalResult) -> list[Hit]:

@@ -141,6 +141,11 @@ class RetrievalResult:
     # Documents the previous turn cited, when this turn continues its topic: on the conversation's topic by
     # construction, whatever words the follow-up uses ("should that make me stop?").
     continued_doc_ids: frozenset[str] = frozenset()
+    # Guideline documents (hits and context) that name none of a same-topic follow-up's carried topic words
+    # and were not cited before: found by the follow-up's own words, off the conversation's subject. The
+    # composer leaves them out.
+    off_topic_doc_ids: frozenset[str] = frozenset()
+    off_topic_doc_ids: frozenset[str] = frozenset()
 
     @property
     def relevant(self) -> bool:

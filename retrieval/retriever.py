@@ -180,7 +180,7 @@ class Retriever:
         """
         present: set[str] = set()
         for doc_id in list(dict.fromkeys(h.chunk.doc_id for h in hits))[:COVERAGE_DOCS]:
-            words = set().union(*(self._stems(r) for r in self._rows_of_doc(doc_id)))
+            words = self._doc_stems(doc_id)
             if topic and doc_id not in continued and not any(t <= words for t in topic):
                 continue
             present |= words
@@ -188,6 +188,28 @@ class Retriever:
             meta = self._doc(doc_id)
             present |= stems(" ".join(filter(None, (meta.organization, meta.title))))
         return present
+
+    def _doc_stems(self, doc_id: str) -> set[str]:
+        return set().union(*(self._stems(r) for r in self._rows_of_doc(doc_id)))
+
+    def _off_topic_docs(
+        self, hits: list[Hit], topic: list[frozenset[str]], continued: Set[str]
+    ) -> frozenset[str]:
+        """Documents of ``hits`` that name none of the conversation's topic words (``topic``: stem sets) in
+        their passages or title and were not cited by the previous turn: in a malaria conversation, "Still OK
+        in the first trimester?" also finds pregnancy-screening statements, which say nothing about malaria.
+        None without ``topic``."""
+        out: set[str] = set()
+        if not topic:
+            return frozenset()
+        for doc_id in dict.fromkeys(h.doc.doc_id for h in hits):
+            if doc_id in continued:
+                continue
+            meta = self._doc(doc_id)
+            words = self._doc_stems(doc_id) | stems(" ".join(filter(None, (meta.organization, meta.title))))
+            if not any(t <= words for t in topic):
+                out.add(doc_id)
+        return frozenset(out)
 
     def is_specific(self, term: str) -> bool:
         """A technical word (not everyday English) that is rare enough in the index to name a subject."""
@@ -286,9 +308,10 @@ class Retriever:
         # The topic's evidence was found by the previous turn only if that turn was answered from documents.
         last = conversation.turns[-1] if conversation and conversation.turns else None
         continues_topic = same_topic and last is not None and not last.refused and bool(last.cited_doc_ids)
+        carried_terms = [t for t in (rewritten.carried_terms if continues_topic else ()) if stems(t)]
+        carried = [frozenset(stems(t)) for t in carried_terms]
         topic = [
-            frozenset(stems(t))
-            for t in (rewritten.carried_terms if continues_topic else ())
+            words for t, words in zip(carried_terms, carried, strict=True)
             if self.specificity(t) >= TOPIC_ANCHOR_SPECIFICITY
         ]
         hits: dict[str, list[Hit]] = {}
@@ -317,6 +340,9 @@ class Retriever:
             context += sibling_passages(
                 hits["guideline"], self._siblings_of, self._rows_of_doc, self._chunk, self._doc, cosine
             )
+        # Any carried word will do here (not only the most specific ones, as for the evidence check): a
+        # depression-screening statement is on a depression conversation's topic without naming the PHQ-9.
+        off_topic = self._off_topic_docs(hits["guideline"] + context, carried, boosted.keys())
         result = RetrievalResult(
             query=rewritten.query,
             guideline_hits=hits["guideline"],
@@ -328,6 +354,7 @@ class Retriever:
             refusal_reason=None if any(relevant.values()) else self._refusal_reason(hits, signals),
             named_organizations=named,
             continued_doc_ids=frozenset(boosted),
+            off_topic_doc_ids=off_topic,
         )
         return RetrievalTrace(result, rewritten, signals)
 

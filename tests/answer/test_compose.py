@@ -235,3 +235,22 @@ def test_a_continued_document_skips_the_topic_gate(seed_result):
     continued = replace(result, continued_doc_ids=frozenset({"g:lipids"}))
     answer = compose(question, continued, AnswerSettings())
     assert [c.doc_id for s in answer.guidelines for c in s.citations] == ["g:lipids"]
+
+
+def test_documents_retrieval_found_off_the_topic_are_not_cited(seed_result):
+    # A second guideline whose sentence matches the follow-up's words; retrieval marked it off the
+    # conversation's topic, so only the topic's own guideline is quoted.
+    other = replace(KNEE_GUIDELINE, doc_id="g:screening", title="Screening in pregnancy", organization="X")
+    text = (
+        "## Knee stem cell injections in pregnancy\n\n"
+        "The mechanism of action of knee stem cell injections in pregnancy is unknown; they are strongly "
+        "recommended against (Strong).\n"
+    )
+    extra = make_hit(other, text, 0, len(text), 0.99)
+    with_other = replace(seed_result, guideline_hits=[extra, *seed_result.guideline_hits])
+    answer = compose(QUESTION, with_other, AnswerSettings())
+    assert "g:screening" in {c.doc_id for s in answer.guidelines for c in s.citations}
+    off = replace(with_other, off_topic_doc_ids=frozenset({"g:screening"}))
+    answer = compose(QUESTION, off, AnswerSettings())
+    cited = {c.doc_id for s in answer.guidelines for c in s.citations}
+    assert cited and "g:screening" not in cited

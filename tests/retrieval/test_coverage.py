@@ -138,3 +138,16 @@ def test_a_first_question_is_covered_by_the_share_of_its_words(fake_index, fake_
     signals = trace.signals["guideline"]
     assert signals.missing_terms == ["epidural"] and 0.5 < signals.coverage < 1.0
     assert trace.result.guideline_relevant
+
+
+def test_documents_off_a_follow_ups_topic_are_named_for_the_composer(fake_index, fake_encoder) -> None:
+    # "Would a macrolide help him?" in a gout conversation finds the pneumonia guideline, which names nothing
+    # of gout; the gout documents stay. A first question has no conversation topic to be off.
+    retriever = Retriever(fake_index, fake_encoder, floors=Floors(PoolFloor(0.0, 0.0), PoolFloor(0.0, 0.0)))
+    conversation = Conversation("gout", [Turn("Colchicine dose for a gout flare?", "", ["acr:gout_flare"])])
+    result = retriever.retrieve("Would a macrolide help him?", conversation)
+    found = {h.doc.doc_id for h in result.guideline_hits}
+    assert {"idsa:cap", "acr:gout_flare"} <= found
+    assert "idsa:cap" in result.off_topic_doc_ids
+    assert not result.off_topic_doc_ids & {"acr:gout_flare", "acr:gout_ult"}
+    assert retriever.retrieve("Would a macrolide help him?").off_topic_doc_ids == frozenset()
