@@ -103,7 +103,7 @@ class Curbside:
             embed=self.embedder.encode, term_weight=engine.retriever.specificity,
         )
         if conversation is not None:
-            cited = _topic_documents(answer, result)
+            cited = topic_documents(answer, result)
             conversation.turns.append(
                 Turn(question=question, rewritten=result.query, cited_doc_ids=cited, refused=answer.refused)
             )
@@ -140,7 +140,7 @@ class Curbside:
         return summary
 
 
-def _topic_documents(answer: Answer, result: RetrievalResult) -> list[str]:
+def topic_documents(answer: Answer, result: RetrievalResult) -> list[str]:
     """The documents the next turn treats as "already cited": those the answer's bottom line cites, which
     state its main point, then retrieval's best document (kept in view even when the chosen sentences came
     from elsewhere), then the other cited ones in the order retrieval ranked them."""

@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from answer.compose import compose  # noqa: E402
 from answer.render import render_html, render_text  # noqa: E402
+from answer.service import topic_documents  # noqa: E402
 from answer.verify import verify_answer  # noqa: E402
 from curbside.settings import AnswerSettings, Settings, shared_data_dir  # noqa: E402
 from curbside.types import Conversation, Turn  # noqa: E402
@@ -100,7 +101,9 @@ def main(argv: list[str] | None = None) -> int:
             )
             _, p_ms = _timed(lambda a=answer: (render_text(a), render_html(a)))
             unfaithful += bool(verify_answer(answer, index.chunk_by_id))
-            conversation.turns.append(Turn(turn["question"], result.query, refused=answer.refused))
+            # Recorded as the service records a turn: the next one continues from these documents.
+            cited = topic_documents(answer, result)
+            conversation.turns.append(Turn(turn["question"], result.query, cited, refused=answer.refused))
             retrieval_ms.append(r_ms)
             lexical_ms.append(l_ms)
             embedded_ms.append(e_ms)

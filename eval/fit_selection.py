@@ -46,7 +46,7 @@ class TurnRows:
 def collect(settings: Settings) -> list[TurnRows]:
     """Replay the conversations through the product and keep each answerable turn's candidate sentences."""
     from answer.compose import compose
-    from answer.service import Curbside, _all_statements
+    from answer.service import Curbside, topic_documents
     from curbside.types import Conversation, Turn
     from eval.corpora import ensure_corpus_index
     from eval.systems import IndexLookups
@@ -68,7 +68,7 @@ def collect(settings: Settings) -> list[TurnRows]:
             answer = compose(
                 turn["question"], result, service.settings.answer, term_weight=service.retriever.specificity
             )
-            cited = sorted({c.doc_id for s in _all_statements(answer) for c in s.citations})
+            cited = topic_documents(answer, result)
             conversation.turns.append(Turn(turn["question"], result.query, cited, refused=answer.refused))
             if not turn["answerable"] or not result.relevant:
                 continue

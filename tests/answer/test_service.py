@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from answer.service import TOPIC_DOCUMENTS, _topic_documents
+from answer.service import TOPIC_DOCUMENTS, topic_documents
 from curbside.types import Answer, Citation, RetrievalResult, Statement
 from tests.answer.answer_fixtures import (
     KNEE_GUIDELINE,
@@ -29,7 +29,7 @@ def _guideline_then_review() -> tuple[RetrievalResult, Answer]:
 def test_bottom_line_documents_lead_then_cited_ones_in_retrieval_order() -> None:
     result, answer = _guideline_then_review()
     answer.guidelines = [_statement(KNEE_GUIDELINE.doc_id), _statement("not-retrieved")]
-    topic = _topic_documents(answer, result)
+    topic = topic_documents(answer, result)
     assert topic[:2] == [REVIEW_A.doc_id, KNEE_GUIDELINE.doc_id]
     assert "not-retrieved" not in topic and len(topic) <= TOPIC_DOCUMENTS
 
@@ -38,4 +38,4 @@ def test_the_best_retrieved_document_stays_on_topic_even_when_no_statement_cites
     # The composer chose sentences from the review only; the guideline is still what retrieval found best for
     # this turn, so the next turn keeps it in view.
     result, answer = _guideline_then_review()
-    assert _topic_documents(answer, result) == [REVIEW_A.doc_id, KNEE_GUIDELINE.doc_id]
+    assert topic_documents(answer, result) == [REVIEW_A.doc_id, KNEE_GUIDELINE.doc_id]
