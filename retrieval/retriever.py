@@ -47,6 +47,7 @@ TOPIC_ANCHOR_SPECIFICITY = 0.5
 # Cache bounds: a few hundred questions' passages and their documents (rows of the top documents included).
 CACHED_ROWS = 50_000
 CACHED_DOCS = 20_000
+CACHED_DOC_STEMS = 2_000  # whole-document stem sets are larger: fewer of them
 
 
 class SearchIndex(Protocol):
@@ -113,6 +114,7 @@ class Retriever:
         self._stems_cache = lru_cache(maxsize=CACHED_ROWS)(self._load_stems)
         self._doc_cache = lru_cache(maxsize=CACHED_DOCS)(self._load_doc)
         self._rows_cache = lru_cache(maxsize=CACHED_DOCS)(self.index.rows_of_doc)
+        self._doc_stems_cache = lru_cache(maxsize=CACHED_DOC_STEMS)(self._load_doc_stems)
         # Sibling sections and organization names, read from every document's metadata on first use.
         self._metadata: tuple[dict[str, tuple[str, ...]], OrganizationNames] | None = None
 
@@ -125,7 +127,7 @@ class Retriever:
     def cache_sizes(self) -> dict[str, int]:
         """How many passages, stem sets, documents and document row lists are cached now."""
         caches = {"chunks": self._chunk_cache, "stems": self._stems_cache, "docs": self._doc_cache,
-                  "rows_of_doc": self._rows_cache}
+                  "rows_of_doc": self._rows_cache, "doc_stems": self._doc_stems_cache}
         return {name: cache.cache_info().currsize for name, cache in caches.items()}
 
     def _chunk(self, row: int) -> Chunk:
@@ -189,8 +191,12 @@ class Retriever:
             present |= stems(" ".join(filter(None, (meta.organization, meta.title))))
         return present
 
-    def _doc_stems(self, doc_id: str) -> set[str]:
-        return set().union(*(self._stems(r) for r in self._rows_of_doc(doc_id)))
+    def _load_doc_stems(self, doc_id: str) -> frozenset[str]:
+        return frozenset().union(*(self._stems(r) for r in self._rows_of_doc(doc_id)))
+
+    def _doc_stems(self, doc_id: str) -> frozenset[str]:
+        """Stems of all of a document's passages (the top documents recur turn after turn)."""
+        return self._doc_stems_cache(doc_id)
 
     def _off_topic_docs(
         self, hits: list[Hit], topic: list[frozenset[str]], continued: Set[str]

@@ -210,8 +210,10 @@ def test_lookup_caches_are_bounded(fake_index, fake_encoder, monkeypatch) -> Non
 
     monkeypatch.setattr(retriever_module, "CACHED_ROWS", 2)
     monkeypatch.setattr(retriever_module, "CACHED_DOCS", 1)
+    monkeypatch.setattr(retriever_module, "CACHED_DOC_STEMS", 1)
     retriever = make(fake_index, fake_encoder)
     retriever.retrieve("gout flare colchicine")
     retriever.retrieve("statin muscle symptoms")
     sizes = retriever.cache_sizes()
     assert sizes["chunks"] == 2 and sizes["stems"] <= 2 and sizes["docs"] == 1 and sizes["rows_of_doc"] <= 1
+    assert sizes["doc_stems"] == 1
