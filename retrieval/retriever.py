@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Set
+from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
@@ -198,6 +198,16 @@ class Retriever:
         """Stems of all of a document's passages (the top documents recur turn after turn)."""
         return self._doc_stems_cache(doc_id)
 
+    def _guideline_stems(self, doc_ids: Iterable[str]) -> frozenset[str]:
+        """Stems of every section of the guidelines ``doc_ids`` belong to (``doc_ids`` included).
+
+        A guideline ingested one document per section answers a follow-up if any of its sections does: "Could
+        nitrofurantoin be the oral step-down?" continues from the UTI guideline's step-down section, while
+        nitrofurantoin is discussed in its scope section.
+        """
+        sections = {s for d in doc_ids for s in (d, *self._siblings_of(d))}
+        return frozenset().union(*(self._doc_stems(s) for s in sorted(sections)))
+
     def _off_topic_docs(
         self, hits: list[Hit], topic: list[frozenset[str]], continued: Set[str]
     ) -> frozenset[str]:
@@ -327,15 +337,18 @@ class Retriever:
                 pool, search_text, qvec, cosine, filters, boosted, memory, rank_memory=vectors is not None,
                 named=named,
             )
+            # Research pools keep their dense floor on follow-ups (no conversation set tells where it sits)
+            # and are judged on their own passages.
+            on_topic = continues_topic and pool == "guideline"
             evidence = self._evidence_stems(hits[pool], topic, boosted.keys())
+            if on_topic:
+                evidence |= self._guideline_stems(boosted.keys())
             share, missing = coverage_of_stems(own_terms, evidence, self.term_stats())
             # A follow-up adds a word or two, each of them what it asks about: it is covered only when the
             # evidence names them all ("LMWH before an epidural" is not answered by LMWH passages that never
             # mention an epidural). A first question names a whole case, which evidence can answer without
             # repeating every word of it: the share counts.
             cov = (0.0 if missing else 1.0) if continues_topic else share
-            # Research pools keep their dense floor on follow-ups: no conversation set tells where it sits.
-            on_topic = continues_topic and pool == "guideline"
             signals[pool] = PoolSignals(best_dense, cov, missing, continues_topic=on_topic)
         relevant = {
             pool: bool(hits[pool]) and signals[pool].passes(self.floors.for_pool(pool)) for pool in POOLS

@@ -151,3 +151,18 @@ def test_documents_off_a_follow_ups_topic_are_named_for_the_composer(fake_index,
     assert "idsa:cap" in result.off_topic_doc_ids
     assert not result.off_topic_doc_ids & {"acr:gout_flare", "acr:gout_ult"}
     assert retriever.retrieve("Would a macrolide help him?").off_topic_doc_ids == frozenset()
+
+
+def test_a_follow_up_is_covered_by_any_section_of_the_guideline_it_continues(
+    fake_index, fake_encoder, monkeypatch
+) -> None:
+    # Only the guideline's sections count here (no top documents): allopurinol is in another section of the
+    # gout guideline the conversation cites, the macrolide only in the pneumonia guideline.
+    monkeypatch.setattr(retriever_module, "COVERAGE_DOCS", 0)
+    retriever = Retriever(fake_index, fake_encoder, floors=Floors(PoolFloor(0.0, 0.5), PoolFloor(0.0, 0.5)))
+    conversation = Conversation("gout", [Turn("Colchicine dose for a gout flare?", "", ["acr:gout_flare"])])
+    assert retriever.trace("Should he start allopurinol?", conversation).signals["guideline"].missing_terms == []
+    macrolide = retriever.trace("Would a macrolide help him?", conversation).signals["guideline"]
+    assert macrolide.missing_terms == ["macrolide"]
+    # A research pool is judged on its own passages only.
+    assert retriever.trace("Should he start allopurinol?", conversation).signals["research"].missing_terms
