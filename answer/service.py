@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from answer.compose import compose
+from curbside.runtime import freeze_loaded_objects
 from curbside.settings import Settings
 from curbside.types import Answer, Conversation, RetrievalResult, Turn
 from index.build import chunking_record
@@ -110,13 +111,14 @@ class Curbside:
         return answer
 
     def warm_up(self) -> None:
-        """Open the index and prepare the retriever, so that the first question is answered at full speed."""
-        self.retriever.warm_up()
+        """Open the index, prepare the retriever and the composer: the first question is answered at full
+        speed."""
+        prepare_engine(self.retriever, self.settings)
 
     def reload(self) -> str:
         """Open the current index version, prepare it and swap it in; returns the version now serving."""
         new = self._open()
-        new.retriever.warm_up()  # before the swap: no request waits for it
+        prepare_engine(new.retriever, self.settings)  # before the swap: no request waits for it
         with self._lock:
             self._engine = new
         return new.index.version
@@ -138,6 +140,15 @@ class Curbside:
             progress_callback(str(summary))
         self.reload()
         return summary
+
+
+def prepare_engine(retriever: Retriever, settings: Settings) -> None:
+    """Load what the first question would otherwise wait for (model, index metadata, the composer's selection
+    model and patterns), then take it out of the garbage collector's view."""
+    retriever.warm_up()
+    result = retriever.retrieve("warm up: colchicine dose for a gout flare")
+    compose(result.query, result, settings.answer, term_weight=retriever.specificity)
+    freeze_loaded_objects()
 
 
 def topic_documents(answer: Answer, result: RetrievalResult) -> list[str]:

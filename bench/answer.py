@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from answer.compose import compose  # noqa: E402
 from answer.render import render_html, render_text  # noqa: E402
-from answer.service import topic_documents  # noqa: E402
+from answer.service import prepare_engine, topic_documents  # noqa: E402
 from answer.verify import verify_answer  # noqa: E402
 from curbside.settings import AnswerSettings, Settings, shared_data_dir  # noqa: E402
 from curbside.types import Conversation, Turn  # noqa: E402
@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     rerank = RerankSettings(**asdict(settings.answer))
     retrieval_ms, lexical_ms, embedded_ms, render_ms, total_ms = [], [], [], [], []
     unfaithful = 0
-    retriever.retrieve("warm up the model and caches", None)  # first-call costs are not per-question costs
+    prepare_engine(retriever, settings)  # as the server does before it reports ready
     for conv in conversations:
         conversation = Conversation(conv["id"])
         for turn in conv["turns"]:

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from curbside.runtime import freeze_loaded_objects
 from curbside.settings import Settings, shared_data_dir
 from retrieval import Retriever
 from retrieval.benchmarks.corpora import bioasq_queries, corpus_settings
@@ -53,6 +54,8 @@ def bench_corpus(
     label: str, index: Any, embedder: Any, questions: Sequence[str], warm_all: bool = False
 ) -> list[str]:
     retriever = Retriever(index, embedder)
+    retriever.warm_up()
+    freeze_loaded_objects()  # as the server does after its warm-up
     embed_ms = _timings(embedder.encode_query, questions, warm_all)
     whole_ms = _timings(retriever.retrieve, questions, warm_all)
     rows = []

@@ -161,7 +161,8 @@ def test_a_follow_up_is_covered_by_any_section_of_the_guideline_it_continues(
     monkeypatch.setattr(retriever_module, "COVERAGE_DOCS", 0)
     retriever = Retriever(fake_index, fake_encoder, floors=Floors(PoolFloor(0.0, 0.5), PoolFloor(0.0, 0.5)))
     conversation = Conversation("gout", [Turn("Colchicine dose for a gout flare?", "", ["acr:gout_flare"])])
-    assert retriever.trace("Should he start allopurinol?", conversation).signals["guideline"].missing_terms == []
+    allopurinol = retriever.trace("Should he start allopurinol?", conversation).signals["guideline"]
+    assert allopurinol.missing_terms == []
     macrolide = retriever.trace("Would a macrolide help him?", conversation).signals["guideline"]
     assert macrolide.missing_terms == ["macrolide"]
     # A research pool is judged on its own passages only.
