@@ -28,7 +28,7 @@ from eval.datasets import Dataset
 from eval.shared_sets import followup_dev, pubmedqa
 
 THRESHOLDS_FILE = Path(__file__).with_name("ci_thresholds.json")
-CI_CONVERSATIONS = 8
+CI_CONVERSATIONS = 12
 CI_PUBMEDQA = 20
 CI_PUBMEDQA_CORPUS = 60
 CI_DISTRACTORS = 12  # USPSTF and NSTG documents each, beyond those named as gold
