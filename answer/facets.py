@@ -7,6 +7,7 @@ the page's clinical order (mechanism, efficacy, safety, dosing, monitoring, othe
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from curbside.types import FACET_ORDER
 
@@ -86,8 +87,10 @@ def is_background_heading(heading: str) -> bool:
     return _BACKGROUND_HEADING.search(heading) is not None
 
 
+@lru_cache(maxsize=16384)
 def facet_of(text: str) -> str:
-    """The first facet, in a fixed priority, whose cues the sentence uses; "other" when none."""
+    """The first facet, in a fixed priority, whose cues the sentence uses; "other" when none (cached: the
+    passages of a conversation's guideline come back turn after turn)."""
     for facet in ("mechanism", "safety", "dosing", "monitoring", "efficacy"):
         if _FACET_CUES[facet].search(text):
             return facet

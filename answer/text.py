@@ -46,7 +46,9 @@ def tokens(text: str, keep_negation: bool = False) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=16384)
 def token_set(text: str) -> frozenset[str]:
+    """Content-word stems of ``text`` (negations kept); cached: headings and titles recur on every turn."""
     return frozenset(tokens(text, keep_negation=True))
 
 

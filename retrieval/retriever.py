@@ -235,8 +235,12 @@ class Retriever:
         return self.term_stats().specificity(term)
 
     # -- the public entry points -----------------------------------------------------------------------------
-    def rewrite(self, question: str, conversation: Conversation | None = None) -> RewrittenQuery:
-        rows = self._previous_rows(conversation)
+    def rewrite(
+        self, question: str, conversation: Conversation | None = None, previous_rows: list[int] | None = None
+    ) -> RewrittenQuery:
+        """The standalone query for ``question``; pass ``previous_rows`` (what ``_previous_rows`` gives for
+        ``conversation``) when the caller has them already."""
+        rows = self._previous_rows(conversation) if previous_rows is None else previous_rows
         evidence = frozenset(s for r in rows[:REWRITE_EVIDENCE_DEPTH] for s in self._stems(r)) or None
         rewritten = rewrite_followup(
             question, conversation, self.specificity, MIN_TOPIC_SPECIFICITY, evidence_stems=evidence
@@ -304,7 +308,8 @@ class Retriever:
         """Retrieve, keeping the rewrite and the per-pool signals behind the relevance decision."""
         if not question or not question.strip():
             raise ValueError("question is empty")
-        rewritten = self.rewrite(question, conversation)
+        previous = self._previous_rows(conversation)  # one search, for the rewrite and the memory below
+        rewritten = self.rewrite(question, conversation, previous)
         search_text = expand_query(rewritten.query)
         qvec = np.asarray(self.embedder.encode_query(search_text), dtype=np.float32)
         # The stored vectors, opened once per query: fusion, memory and context passages all read them.
@@ -314,7 +319,7 @@ class Retriever:
         named = self.named_organizations(question)
         # The passages the previous turn found stay candidates of an on-topic follow-up, ranked by how close
         # they are to the new query: a facet word ("pregnant") must not push the topic's own guideline out.
-        memory = [] if rewritten.topic_shift else self._previous_rows(conversation)
+        memory = [] if rewritten.topic_shift else previous
         # Only what this turn newly asks about is checked: technical words ("RSV", "denervation"), not
         # everyday ones ("tells", "fence") nor the topic words of earlier questions (the evidence was found
         # for those). A first turn or a new topic is judged on its own question alone.

@@ -140,7 +140,18 @@ def contains_phrase(text: str, phrase: str, case_sensitive: bool) -> bool:
 def expansions(text: str, table: tuple[Synonym, ...] | None = None) -> list[str]:
     """Equivalent phrases for the abbreviations and synonyms found in ``text`` (both directions), not
     already in it."""
-    entries = synonyms() if table is None else table
+    if table is None:
+        return list(_table_expansions(text))
+    return _expansions(text, table)
+
+
+@lru_cache(maxsize=4096)
+def _table_expansions(text: str) -> tuple[str, ...]:
+    # Cached: a follow-up's rewrite re-reads every earlier question of the conversation, each turn.
+    return tuple(_expansions(text, synonyms()))
+
+
+def _expansions(text: str, entries: tuple[Synonym, ...]) -> list[str]:
     found: list[str] = []
     lowered = text.lower()
     for entry in entries:
