@@ -97,18 +97,20 @@ def build_index(  # noqa: ANN201
 ):
     """Open the index under ``settings.home``, building it from ``documents`` first when there is none.
 
-    An existing index is reused as it is when it was built with these search settings (BM25 and dense
-    parameters), or with any when ``any_search_settings`` (a caller that only reads its chunks and vectors),
-    so repeated evaluations do not re-read and re-hash a 21k-document corpus; its documents are not
-    compared (delete the folder to rebuild from changed data).
+    An existing index is reused as it is when it was built with this chunking and embedded text and with these
+    search settings (BM25 and dense parameters), or with any search settings when ``any_search_settings`` (a
+    caller that only reads its chunks and vectors), so repeated evaluations do not re-read and re-hash a
+    21k-document corpus; its documents are not compared (delete the folder to rebuild from changed data).
     """
+    from index.build import chunking_record
     from index.errors import IndexNotFound
     from index.layout import open_current
     from index.versions import reindex, same_search_settings
 
     try:
         current = open_current(settings, verify=False)
-        if any_search_settings or same_search_settings(current, settings):
+        same_chunks = current.manifest.get("chunking") == chunking_record(settings)
+        if same_chunks and (any_search_settings or same_search_settings(current, settings)):
             return current
     except IndexNotFound:
         pass

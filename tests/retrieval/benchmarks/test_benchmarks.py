@@ -138,3 +138,27 @@ def test_bm25_tuning_picks_the_length_normalisation_the_dev_questions_prefer() -
     assert len(tried) == len(BM25_K1S) * len(BM25_BS)
     assert dict(tried)[f"k1={tuned.bm25_k1} b={tuned.bm25_b}"] == max(score for _, score in tried) == 1.0
     assert dict(tried)["k1=1.2 b=0.75"] < 1.0  # the common default ranks the short passage first
+
+
+def test_an_evaluation_index_built_with_other_chunking_is_rebuilt(monkeypatch, tmp_path) -> None:
+    # Reused as long as chunks and search settings match; a new chunker or embedded text means new vectors.
+    import index.layout
+    import index.versions
+    from curbside.settings import Settings
+    from index.build import chunking_record
+    from retrieval.benchmarks.corpora import build_index
+
+    settings = Settings(home=tmp_path)
+    built: list[int] = []
+
+    class Current:
+        manifest = {"chunking": chunking_record(settings)}
+
+    monkeypatch.setattr(index.layout, "open_current", lambda *_a, **_k: Current())
+    monkeypatch.setattr(index.versions, "same_search_settings", lambda *_a: True)
+    monkeypatch.setattr(index.versions, "reindex", lambda *_a, **_k: built.append(1))
+    build_index(iter(()), settings, progress=False)
+    assert built == []
+    Current.manifest = {"chunking": {**chunking_record(settings), "chunker_version": "older"}}
+    build_index(iter(()), settings, progress=False, any_search_settings=True)
+    assert built == [1]
