@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from answer.compose import compose
+from answer.references import all_statements
 from curbside.runtime import freeze_loaded_objects
 from curbside.settings import Settings
 from curbside.types import Answer, Conversation, RetrievalResult, Turn
@@ -155,18 +156,11 @@ def topic_documents(answer: Answer, result: RetrievalResult) -> list[str]:
     """The documents the next turn treats as "already cited": those the answer's bottom line cites, which
     state its main point, then retrieval's best document (kept in view even when the chosen sentences came
     from elsewhere), then the other cited ones in the order retrieval ranked them."""
-    cited = {c.doc_id for s in _all_statements(answer) for c in s.citations}
+    cited = {c.doc_id for s in all_statements(answer) for c in s.citations}
     ranked = [h.doc.doc_id for h in result.guideline_hits + result.research_hits]
     lead = [c.doc_id for s in answer.bottom_line for c in s.citations]
     order = list(dict.fromkeys(lead + ranked[:1] + [d for d in ranked if d in cited]))
     return order[:TOPIC_DOCUMENTS]
-
-
-def _all_statements(answer: Answer) -> list:
-    statements = list(answer.bottom_line) + list(answer.guidelines) + list(answer.evidence_note)
-    for facet in answer.research:
-        statements.extend(facet.statements)
-    return statements
 
 
 __all__ = ["Curbside", "CurbsideIndexError", "ensure_default_index"]

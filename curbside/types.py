@@ -145,7 +145,6 @@ class RetrievalResult:
     # and were not cited before: found by the follow-up's own words, off the conversation's subject. The
     # composer leaves them out.
     off_topic_doc_ids: frozenset[str] = frozenset()
-    off_topic_doc_ids: frozenset[str] = frozenset()
 
     @property
     def relevant(self) -> bool:

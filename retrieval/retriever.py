@@ -185,11 +185,14 @@ class Retriever:
             words = self._doc_stems(doc_id)
             if topic and doc_id not in continued and not any(t <= words for t in topic):
                 continue
-            present |= words
             # "How does the USPSTF position compare?": a USPSTF document need not say "USPSTF".
-            meta = self._doc(doc_id)
-            present |= stems(" ".join(filter(None, (meta.organization, meta.title))))
+            present |= words | self._title_stems(doc_id)
         return present
+
+    def _title_stems(self, doc_id: str) -> set[str]:
+        """Stems of a document's organization and title."""
+        meta = self._doc(doc_id)
+        return stems(" ".join(filter(None, (meta.organization, meta.title))))
 
     def _load_doc_stems(self, doc_id: str) -> frozenset[str]:
         return frozenset().union(*(self._stems(r) for r in self._rows_of_doc(doc_id)))
@@ -215,14 +218,13 @@ class Retriever:
         their passages or title and were not cited by the previous turn: in a malaria conversation, "Still OK
         in the first trimester?" also finds pregnancy-screening statements, which say nothing about malaria.
         None without ``topic``."""
-        out: set[str] = set()
         if not topic:
             return frozenset()
+        out: set[str] = set()
         for doc_id in dict.fromkeys(h.doc.doc_id for h in hits):
             if doc_id in continued:
                 continue
-            meta = self._doc(doc_id)
-            words = self._doc_stems(doc_id) | stems(" ".join(filter(None, (meta.organization, meta.title))))
+            words = self._doc_stems(doc_id) | self._title_stems(doc_id)
             if not any(t <= words for t in topic):
                 out.add(doc_id)
         return frozenset(out)
@@ -329,11 +331,11 @@ class Retriever:
         # The topic's evidence was found by the previous turn only if that turn was answered from documents.
         last = conversation.turns[-1] if conversation and conversation.turns else None
         continues_topic = same_topic and last is not None and not last.refused and bool(last.cited_doc_ids)
-        carried_terms = [t for t in (rewritten.carried_terms if continues_topic else ()) if stems(t)]
-        carried = [frozenset(stems(t)) for t in carried_terms]
+        carried_terms = rewritten.carried_terms if continues_topic else ()
+        carried_stems = [(t, frozenset(stems(t))) for t in carried_terms]
+        carried = [words for _, words in carried_stems if words]
         topic = [
-            words for t, words in zip(carried_terms, carried, strict=True)
-            if self.specificity(t) >= TOPIC_ANCHOR_SPECIFICITY
+            words for t, words in carried_stems if words and self.specificity(t) >= TOPIC_ANCHOR_SPECIFICITY
         ]
         hits: dict[str, list[Hit]] = {}
         signals: dict[str, PoolSignals] = {}
