@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from answer.references import all_statements
 from curbside.types import Answer, Citation, Reference, Statement
 from eval.datasets import EvalTurn
 from eval.judge import SupportJudge
@@ -24,13 +25,6 @@ def answer_sections(answer: Answer) -> list[tuple[str, list[Statement]]]:
     sections += [(f"research:{f.facet}", list(f.statements)) for f in answer.research]
     sections.append(("evidence_note", list(answer.evidence_note)))
     return [(name, stmts) for name, stmts in sections if stmts]
-
-
-def all_statements(answer: Answer) -> list[Statement]:
-    out = list(answer.bottom_line)
-    for _, stmts in answer_sections(answer):
-        out.extend(stmts)
-    return out
 
 
 # ---------------------------------------------------------------- ALCE citation faithfulness
