@@ -83,19 +83,15 @@ def cited(answer: Answer) -> list[Citation]:
     return [c for s in all_statements(answer) for c in s.citations]
 
 
-def gold_evidence(
-    answer: Answer,
+def _gold_match(
+    citations: Sequence[Citation],
     turn: EvalTurn,
     doc_keys: Callable[[str], set[str]],
     doc_text: Callable[[str], str | None],
-) -> dict[str, float] | None:
-    """On an answerable turn: is a gold document cited, and does a cited span overlap a gold quote?"""
-    if not turn.answerable or not turn.gold:
-        return None
-    citations = cited(answer)
+) -> tuple[bool, bool]:
+    """(a citation names a gold document, a cited span overlaps a gold quote)."""
     gold_docs = {g.doc for g in turn.gold} | set(turn.relevant_docs())
     cites_doc = any(doc_keys(c.doc_id) & gold_docs for c in citations)
-    hit_quote = False
     for c in citations:
         keys = doc_keys(c.doc_id)
         for g in turn.gold:
@@ -106,11 +102,28 @@ def gold_evidence(
                 text = doc_text(c.doc_id)
                 span = locate(g.quote, text) if text is not None else None
             if span is not None and overlaps((c.start, c.end), span):
-                hit_quote = True
-                break
-        if hit_quote:
-            break
-    return {"cites_gold_doc": float(cites_doc), "overlaps_gold_quote": float(hit_quote)}
+                return cites_doc, True
+    return cites_doc, False
+
+
+def gold_evidence(
+    answer: Answer,
+    turn: EvalTurn,
+    doc_keys: Callable[[str], set[str]],
+    doc_text: Callable[[str], str | None],
+) -> dict[str, float] | None:
+    """On an answerable turn: is a gold document cited, and does a cited span overlap a gold quote? The
+    same for the bottom line alone (what the clinician reads first), when the system writes one."""
+    if not turn.answerable or not turn.gold:
+        return None
+    cites_doc, hit_quote = _gold_match(cited(answer), turn, doc_keys, doc_text)
+    scores = {"cites_gold_doc": float(cites_doc), "overlaps_gold_quote": float(hit_quote)}
+    if answer.refused or answer.bottom_line:
+        summary = [c for s in answer.bottom_line for c in s.citations]
+        summary_doc, summary_quote = _gold_match(summary, turn, doc_keys, doc_text)
+        scores["bottom_line_cites_gold_doc"] = float(summary_doc)
+        scores["bottom_line_overlaps_gold_quote"] = float(summary_quote)
+    return scores
 
 
 # ---------------------------------------------------------------- guideline-first placement

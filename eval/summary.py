@@ -15,6 +15,8 @@ TURN_METRICS: tuple[str, ...] = (
     "fully_supported",
     "cites_gold_doc",
     "overlaps_gold_quote",
+    "bottom_line_cites_gold_doc",
+    "bottom_line_overlaps_gold_quote",
     "guideline_first",
     "first_citation_guideline",
 )

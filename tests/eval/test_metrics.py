@@ -111,6 +111,30 @@ def test_gold_offsets_are_used_when_given_and_doc_aliases_count() -> None:
     assert scores == {"cites_gold_doc": 1.0, "overlaps_gold_quote": 1.0}
 
 
+def test_bottom_line_is_scored_on_its_own_citations() -> None:
+    gold = statement("x", (1, "d1", 7, 20))
+    a = answer(guidelines=[gold], refs={1: meta("d1", "guideline"), 2: meta("d2", "guideline")})
+    turn = _turn(GoldEvidence("d1", "Reduce to 2.5 mg BID if the patient is old."))
+    a.bottom_line = [statement("y", (2, "d2", 0, 5))]
+    scores = gold_evidence(a, turn, lambda d: {d}, lambda d: DOC)
+    assert scores == {
+        "cites_gold_doc": 1.0, "overlaps_gold_quote": 1.0,
+        "bottom_line_cites_gold_doc": 0.0, "bottom_line_overlaps_gold_quote": 0.0,
+    }
+    a.bottom_line = [gold]
+    scores = gold_evidence(a, turn, lambda d: {d}, lambda d: DOC)
+    assert scores["bottom_line_overlaps_gold_quote"] == 1.0
+
+
+def test_refusal_scores_zero_for_the_bottom_line_too() -> None:
+    turn = _turn(GoldEvidence("d1", "Reduce to 2.5 mg BID if the patient is old."))
+    scores = gold_evidence(answer(refused=True), turn, lambda d: {d}, lambda d: DOC)
+    assert scores == {
+        "cites_gold_doc": 0.0, "overlaps_gold_quote": 0.0,
+        "bottom_line_cites_gold_doc": 0.0, "bottom_line_overlaps_gold_quote": 0.0,
+    }
+
+
 def test_unanswerable_turn_has_no_gold_evidence_score() -> None:
     assert gold_evidence(answer(), _turn(answerable=False), lambda d: {d}, lambda d: None) is None
 
