@@ -4,7 +4,8 @@ Rules this module enforces:
 - nothing passes the relevance floor -> a refusal naming up to three possibly related documents;
 - the guideline section holds guideline-tier passages only, and comes first whenever any passes;
 - research statements are grouped by facet in clinical order;
-- the bottom line is the top guideline statement then the top research statement, each with a lead;
+- the bottom line is the guideline stance, the line that best answers the question (when that is another
+  line of the same organization), then the top research statement, each with a lead;
 - a guideline against something that research reports benefit for (or the reverse) gets an evidence note.
 """
 
@@ -103,18 +104,32 @@ def _research_by_facet(picked: list[Scored]) -> list[ResearchFacet]:
     return [ResearchFacet(f, [statement_of(i) for i in groups[f]]) for f in FACET_ORDER if f in groups]
 
 
-def _bottom_line(guidelines: list[Scored], research: list[Scored], wanted_facet: str | None) -> list[Scored]:
-    """The guideline stance (the best picked statement that is a recommendation, else the best one), a
-    second organization's recommendation if it scores nearly as well, then the top research finding."""
+def _bottom_line(guidelines: list[Scored], research: list[Scored]) -> list[Scored]:
+    """The guideline stance (the best picked statement that is a recommendation, else the best one); then
+    the statement that best answers the question when that is another line of the same organization (the
+    dosing rule under the headline recommendation: "full-dose apixaban or the reduced dose?"), else a second
+    organization's recommendation if it scores nearly as well; then the best-scored research finding."""
     stances = [g for g in guidelines if g.candidate.recommendation is not None] or guidelines
     lines: list[Scored] = stances[:1]
-    first_org = stances[0].candidate.doc.organization if stances else None
-    close = stances[0].score * SECOND_GUIDELINE_SHARE if stances else 0.0
-    other_orgs = [g for g in stances[1:] if g.candidate.doc.organization != first_org and g.score >= close]
-    lines += other_orgs[:1]
+    if stances:
+        stance = stances[0]
+        organization = stance.candidate.doc.organization
+        # The first of equal scores, so the choice is deterministic.
+        answering = max(guidelines, key=lambda g: g.score)
+        if (
+            answering is not stance
+            and answering.score > stance.score
+            and answering.candidate.doc.organization == organization
+        ):
+            lines.append(answering)
+        else:
+            close = stance.score * SECOND_GUIDELINE_SHARE
+            others = [g for g in stances[1:] if g.candidate.doc.organization != organization]
+            lines += [g for g in others if g.score >= close][:1]
     if research:
-        preferred = [r for r in research if r.facet in {wanted_facet or "efficacy", "efficacy"}]
-        lines.append((preferred or research)[0])
+        # The best-scored finding (the score already favours the facet asked about), not the first in picking
+        # order, which goes facet by facet.
+        lines.append(max(research, key=lambda r: r.score))
     return lines[:3]
 
 
@@ -171,7 +186,7 @@ def compose(
         return refuse(question, result, settings)
 
     answer = Answer(question=question, interpreted_as=query, refused=False, disclaimer=DISCLAIMER)
-    for item in _bottom_line(guidelines, research, wanted_facet):
+    for item in _bottom_line(guidelines, research):
         doc = item.candidate.doc
         lead = (
             guideline_lead(doc, item.candidate.recommendation)

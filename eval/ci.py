@@ -131,6 +131,7 @@ GUARDED: tuple[str, ...] = (
     "followup-dev-ci/curbside/fully_supported",
     "followup-dev-ci/curbside/cites_gold_doc",
     "followup-dev-ci/curbside/overlaps_gold_quote",
+    "followup-dev-ci/curbside/bottom_line_overlaps_gold_quote",
     "followup-dev-ci/curbside/guideline_first",
     "followup-dev-ci/curbside/refusal_recall",
     "followup-dev-ci/curbside/retrieval/hybrid/recall@10",

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from types import SimpleNamespace
 
 from answer.candidates import candidates_from_hits
-from answer.compose import compose
+from answer.compose import _bottom_line, compose
 from answer.references import all_statements
-from answer.select import score_candidates
+from answer.select import Scored, score_candidates
 from answer.selection_model import FEATURES, load_model
 from answer.verify import verify_answer
 from curbside.settings import AnswerSettings
@@ -254,3 +255,33 @@ def test_documents_retrieval_found_off_the_topic_are_not_cited(seed_result):
     answer = compose(QUESTION, off, AnswerSettings())
     cited = {c.doc_id for s in answer.guidelines for c in s.citations}
     assert cited and "g:screening" not in cited
+
+
+def _line(organization: str, score: float, recommendation: bool):
+    """A scored guideline statement as the bottom line sees it (organization, recommendation, score)."""
+    doc = SimpleNamespace(organization=organization)
+    candidate = SimpleNamespace(doc=doc, recommendation=recommendation or None)
+    return Scored(candidate, score, "other")
+
+
+def test_bottom_line_adds_the_best_answering_line_of_the_stance_organization():
+    stance, dosing = _line("ACC/AHA", 0.5, True), _line("ACC/AHA", 0.8, False)
+    assert _bottom_line([stance, dosing], []) == [stance, dosing]
+    # Scoring below the stance, or coming from another organization, it stays in the guideline section.
+    weaker = _line("ACC/AHA", 0.4, False)
+    assert _bottom_line([stance, weaker], []) == [stance]
+    other = _line("ESC", 0.8, False)
+    assert _bottom_line([stance, other], []) == [stance]
+
+
+def test_bottom_line_otherwise_takes_a_second_organization_scoring_nearly_as_well():
+    stance, close, far = _line("ACR", 0.8, True), _line("OARSI", 0.75, True), _line("NICE", 0.3, True)
+    assert _bottom_line([stance, close, far], []) == [stance, close]
+    assert _bottom_line([stance, far], []) == [stance]
+
+
+def test_bottom_line_research_finding_is_the_best_scored_one_not_the_first_picked():
+    stance = _line("ACR", 0.8, True)
+    efficacy, mechanism = _line("", 0.3, False), _line("", 0.9, False)
+    efficacy.facet, mechanism.facet = "efficacy", "mechanism"
+    assert _bottom_line([stance], [efficacy, mechanism]) == [stance, mechanism]
