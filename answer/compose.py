@@ -68,10 +68,11 @@ def _guideline_hits(result: RetrievalResult) -> list[Hit]:
 
 
 def _research_hits(result: RetrievalResult) -> list[Hit]:
+    """The research hits, then the findings passages of their top documents (ranked after every hit)."""
     if not result.research_relevant:
         return []
     # Guideline-tier text never appears as research, whatever pool it arrived in.
-    return [h for h in result.research_hits if h.doc.tier != "guideline"]
+    return [h for h in result.research_hits + result.research_context if h.doc.tier != "guideline"]
 
 
 def _possibly_related(result: RetrievalResult, limit: int) -> list[DocMeta]:

@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 
 from curbside.types import FACET_ORDER
+from retrieval.context import is_findings_heading
 
 _FACET_CUES: dict[str, re.Pattern[str]] = {
     "mechanism": re.compile(
@@ -104,18 +105,12 @@ _BACKGROUND_LABELS = frozenset(
 )
 
 
-# A section heading that announces findings ("Results", "Conclusions", "Authors' conclusions").
-_RESULT_HEADING = re.compile(
-    r"^\W*(?:main |authors'? )?(?:results?|findings|conclusions?|interpretation)\W*$", re.I
-)
-
-
 def result_cue(text: str, label: str | None = None, heading: str = "") -> float:
     """+1 for a sentence that reports a finding or conclusion, -1 for study background, else 0.
 
     The structured-abstract label or a results heading decides first: "This study shows that ..." under
     "Conclusions" is a finding, although "this study" usually opens an aim."""
-    if label in _RESULT_LABELS or (label is None and _RESULT_HEADING.search(heading or "")):
+    if label in _RESULT_LABELS or (label is None and is_findings_heading(heading)):
         return 1.0
     if label in _BACKGROUND_LABELS or _BACKGROUND_CUES.search(text) or is_background_heading(heading):
         return -1.0

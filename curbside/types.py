@@ -136,6 +136,10 @@ class RetrievalResult:
     # Further passages of the top guideline documents (not among the hits), closest to the query first: the
     # sentence that answers a follow-up often sits in another passage of the section the hits came from.
     guideline_context: list[Hit] = field(default_factory=list)
+    # The findings passages (Results / Conclusions sections) of the top research documents that are not hits:
+    # a question's words often match a study's background and methods best, and the per-document cap then
+    # leaves out what the study found.
+    research_context: list[Hit] = field(default_factory=list)
     # Organizations the question names as its source ("how does the USPSTF position compare?").
     named_organizations: frozenset[str] = frozenset()
     # Documents the previous turn cited, when this turn continues its topic: on the conversation's topic by

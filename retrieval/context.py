@@ -8,10 +8,15 @@ A guideline ingested as one document per section (open-medicine's files, or any 
 share a ``guideline_id``) has the same problem one level up: "how long do I treat him?" finds the pneumonia
 guideline's severity section while the duration is stated in its empiric-therapy section. So the closest
 passages of the top document's sibling sections are offered too.
+
+A research document has the same problem in another form: a question's words match a study's background and
+methods best, so the per-document cap can leave out its results and conclusions. The findings passages of the
+top research documents are offered too.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
@@ -30,6 +35,18 @@ SIBLING_KEY = "guideline_id"
 SIBLING_PER_DOC = 2
 SIBLING_PASSAGES = 6  # in all, the closest first
 SIBLING_SCORE_SHARE = 0.8
+# The top research documents lending their findings passages, and how many each at most.
+FINDINGS_DOCS = 3
+FINDINGS_PER_DOC = 2
+# A section heading that announces findings ("Results", "Conclusions", "Authors' conclusions").
+_FINDINGS_HEADING = re.compile(
+    r"^\W*(?:main |authors'? )?(?:results?|findings|conclusions?|interpretation)\W*$", re.I
+)
+
+
+def is_findings_heading(heading: str) -> bool:
+    """Whether a section heading announces a study's findings (not "Results of earlier trials")."""
+    return _FINDINGS_HEADING.search(heading or "") is not None
 
 
 def context_passages(
@@ -41,6 +58,19 @@ def context_passages(
     per_doc: int = CONTEXT_PER_DOC,
 ) -> list[Hit]:
     """Passages of the first ``docs`` documents of ``hits`` that are not hits themselves, closest first."""
+    return _other_passages(hits, rows_of_doc, chunk, dense, docs, per_doc)
+
+
+def _other_passages(
+    hits: Sequence[Hit],
+    rows_of_doc: Callable[[str], list[int]],
+    chunk: Callable[[int], Chunk],
+    dense: Callable[[int], float],
+    docs: int,
+    per_doc: int,
+) -> list[Hit]:
+    """Up to ``per_doc`` passages of each of the first ``docs`` documents of ``hits`` (``rows_of_doc`` gives
+    the rows to consider) that are not hits themselves, closest first, ranked below every hit."""
     if not hits:
         return []
     shown = {h.chunk.chunk_id for h in hits}
@@ -113,3 +143,24 @@ def sibling_passages(
     # A guideline of many sections would otherwise bring dozens of passages, each costing composing time.
     closest.sort(key=lambda x: (-x[0], x[1]))
     return [Hit(chunk(row), doc(d), score, hits[0].pool, dense_score=cos) for cos, row, d in closest[:limit]]
+
+
+def findings_passages(
+    hits: Sequence[Hit],
+    rows_of_doc: Callable[[str], list[int]],
+    chunk: Callable[[int], Chunk],
+    dense: Callable[[int], float],
+    docs: int = FINDINGS_DOCS,
+    per_doc: int = FINDINGS_PER_DOC,
+) -> list[Hit]:
+    """Passages under a findings heading of the first ``docs`` documents of ``hits`` that are not hits
+    themselves, closest to the query first, ranked below every hit."""
+
+    def findings_rows(doc_id: str) -> list[int]:
+        return [r for r in rows_of_doc(doc_id) if is_findings_heading(_last_heading(chunk(r)))]
+
+    return _other_passages(hits, findings_rows, chunk, dense, docs, per_doc)
+
+
+def _last_heading(passage: Chunk) -> str:
+    return passage.section_path[-1] if passage.section_path else ""

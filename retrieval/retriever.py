@@ -11,7 +11,13 @@ import numpy as np
 
 from curbside.settings import RetrievalSettings
 from curbside.types import Chunk, Conversation, DocMeta, Hit, RetrievalResult, pool_of
-from retrieval.context import context_passages, cosine_to, sibling_groups, sibling_passages
+from retrieval.context import (
+    context_passages,
+    cosine_to,
+    findings_passages,
+    sibling_groups,
+    sibling_passages,
+)
 from retrieval.coverage import TermStats, asked_terms, coverage_of_stems
 from retrieval.facets import detect_facet
 from retrieval.floors import Floors, PoolFloor, effective_floors, passes_floor
@@ -366,6 +372,11 @@ class Retriever:
             context += sibling_passages(
                 hits["guideline"], self._siblings_of, self._rows_of_doc, self._chunk, self._doc, cosine
             )
+        research_context = (
+            findings_passages(hits["research"], self._rows_of_doc, self._chunk, cosine)
+            if relevant["research"]
+            else []
+        )
         # Any carried word will do here (not only the most specific ones, as for the evidence check): a
         # depression-screening statement is on a depression conversation's topic without naming the PHQ-9.
         off_topic = self._off_topic_docs(hits["guideline"] + context, carried, boosted.keys())
@@ -373,6 +384,7 @@ class Retriever:
             query=rewritten.query,
             guideline_hits=hits["guideline"],
             guideline_context=context,
+            research_context=research_context,
             research_hits=hits["research"],
             guideline_relevant=relevant["guideline"],
             research_relevant=relevant["research"],

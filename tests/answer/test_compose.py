@@ -285,3 +285,21 @@ def test_bottom_line_research_finding_is_the_best_scored_one_not_the_first_picke
     efficacy, mechanism = _line("", 0.3, False), _line("", 0.9, False)
     efficacy.facet, mechanism.facet = "efficacy", "mechanism"
     assert _bottom_line([stance], [efficacy, mechanism]) == [stance, mechanism]
+
+
+def test_findings_passages_of_a_study_are_candidates_beside_its_hits():
+    text = (
+        "## Background\n\nFemoral tunnels for knee ligament reconstruction are drilled in deep flexion.\n\n"
+        "## Conclusions\n\nThis study shows that adequate femoral tunnels can be drilled at 90 degrees of "
+        "knee flexion with flexible reamers.\n"
+    )
+    study = replace(REVIEW_A, doc_id="pubmed:4001", tier="randomized_trial")
+    split = text.index("## Conclusions")
+    background = make_hit(study, text, 0, split, 0.9)
+    conclusions = make_hit(study, text, split, len(text), 0.5)
+    question = "Can femoral tunnels be drilled at 90 degrees of knee flexion?"
+    result = RetrievalResult(question, [], [background], False, True)
+    shown = [s.text for s in all_statements(compose(question, result, AnswerSettings()))]
+    assert not any("adequate femoral tunnels" in t for t in shown)
+    with_findings = compose(question, replace(result, research_context=[conclusions]), AnswerSettings())
+    assert any("adequate femoral tunnels" in s.text for s in with_findings.bottom_line)

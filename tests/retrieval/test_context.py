@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from curbside.types import Chunk, DocMeta, Hit
-from retrieval.context import context_passages, cosine_to, sibling_groups, sibling_passages
+from retrieval.context import (
+    context_passages,
+    cosine_to,
+    findings_passages,
+    is_findings_heading,
+    sibling_groups,
+    sibling_passages,
+)
 
 DOC_A = DocMeta("a", "A", "test", "guideline")
 DOC_B = DocMeta("b", "B", "test", "guideline")
@@ -91,3 +98,28 @@ def test_sibling_passages_are_capped_in_all_closest_first() -> None:
         per_doc=2, limit=3,
     )
     assert [h.chunk.chunk_id for h in out] == ["c4", "c5", "c3"], "closest across siblings, two per sibling"
+
+
+STUDY = DocMeta("s", "A trial", "test", "randomized_trial")
+STUDY_SECTIONS = ("Background", "Methods", "Results", "Results", "Conclusions", "Results of earlier trials")
+STUDY_CHUNKS = [
+    Chunk(f"s{i}", "s", f"text {i}", i * 10, i * 10 + 6, section_path=("A trial", heading))
+    for i, heading in enumerate(STUDY_SECTIONS)
+]
+
+
+def test_findings_passages_of_top_research_documents_come_closest_first_below_the_hits() -> None:
+    query = np.asarray([0.9, 0.8, 0.1, 0.3, 0.2, 0.95], dtype=np.float32)
+    hits = [Hit(STUDY_CHUNKS[0], STUDY, 1.0, "research"), Hit(STUDY_CHUNKS[3], STUDY, 0.6, "research")]
+    out = findings_passages(
+        hits, lambda d: list(range(len(STUDY_CHUNKS))), STUDY_CHUNKS.__getitem__, cosine_to(VECTORS, query)
+    )
+    # Results and Conclusions only (not "Results of earlier trials"), not a hit already, at most two.
+    assert [h.chunk.chunk_id for h in out] == ["s4", "s2"]
+    assert all(h.score < 0.6 and h.pool == "research" for h in out)
+
+
+def test_findings_headings() -> None:
+    assert is_findings_heading("Conclusions") and is_findings_heading("Authors' conclusions")
+    assert is_findings_heading("RESULTS:") and is_findings_heading("Main results")
+    assert not is_findings_heading("Results of earlier trials") and not is_findings_heading("Methods")
