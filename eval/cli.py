@@ -59,6 +59,9 @@ def handle(args: argparse.Namespace, settings: Settings) -> int:
         return run_full(settings, out=args.out or RESULTS_DIR, progress=not args.quiet)
     from eval.harness import run_evaluation
 
+    if args.corpus:
+        import eval.full  # noqa: F401  (registers the sample corpora, e.g. guidelines-with-research-sample)
+
     names = args.dataset or list(NAMED)
     try:
         datasets = [load_dataset(name).limited(args.limit) for name in names]

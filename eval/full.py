@@ -76,9 +76,20 @@ def _evidence_inference_sample(root: Path) -> Iterator[object]:
     yield from CORPORA["evidence-inference"](root, EI_ARTICLES)  # type: ignore[call-arg]
 
 
+def _guidelines_with_research_sample(root: Path) -> Iterator[object]:
+    """The guideline corpus beside the PubMedQA and Evidence Inference samples, none of them chosen for the
+    guideline conversations: what research the answers to guideline questions pick up."""
+    from eval.corpora import CORPORA
+
+    yield from CORPORA["guidelines"](root)
+    yield from _pubmedqa_sample_corpus(root)
+    yield from _evidence_inference_sample(root)
+
+
 register_corpus("bioasq-sample", _bioasq_sample_corpus)
 register_corpus("pubmedqa-sample", _pubmedqa_sample_corpus)
 register_corpus("evidence-inference-sample", _evidence_inference_sample)
+register_corpus("guidelines-with-research-sample", _guidelines_with_research_sample)
 
 
 def full_datasets(root: Path | None = None) -> list[Dataset]:

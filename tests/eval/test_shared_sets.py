@@ -88,3 +88,19 @@ def test_bioasq_sample_holds_no_question_that_tuned_retrieval(shared_data: Path)
     data = bioasq(shared_data, sample=None)
     dev, test = split_dev_test([Query(c.conversation_id, "", frozenset()) for c in data.conversations])
     assert not dev and len(test) == len(data.conversations)
+
+
+def test_guidelines_with_research_sample_holds_both_tiers_and_every_followup_gold_document(
+    shared_data: Path,
+) -> None:
+    import eval.full  # noqa: F401  (registers the sample corpora)
+    from eval.corpora import corpus_documents
+
+    found = corpus_documents("guidelines-with-research-sample", shared_data)
+    docs = [d for d in found if hasattr(d, "doc_id")]
+    ids = {d.doc_id for d in docs}
+    tiers = {d.meta.tier for d in docs}
+    assert "guideline" in tiers and tiers - {"guideline"}
+    assert any(i.startswith("pmc:") for i in ids) and any(i.startswith("pubmed:") for i in ids)
+    gold = {g.doc for t in followup_dev(shared_data).turns for g in t.gold}
+    assert gold <= ids
