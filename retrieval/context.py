@@ -56,21 +56,10 @@ def context_passages(
     dense: Callable[[int], float],
     docs: int = CONTEXT_DOCS,
     per_doc: int = CONTEXT_PER_DOC,
+    wanted: Callable[[Chunk], bool] | None = None,
 ) -> list[Hit]:
-    """Passages of the first ``docs`` documents of ``hits`` that are not hits themselves, closest first."""
-    return _other_passages(hits, rows_of_doc, chunk, dense, docs, per_doc)
-
-
-def _other_passages(
-    hits: Sequence[Hit],
-    rows_of_doc: Callable[[str], list[int]],
-    chunk: Callable[[int], Chunk],
-    dense: Callable[[int], float],
-    docs: int,
-    per_doc: int,
-) -> list[Hit]:
-    """Up to ``per_doc`` passages of each of the first ``docs`` documents of ``hits`` (``rows_of_doc`` gives
-    the rows to consider) that are not hits themselves, closest first, ranked below every hit."""
+    """Up to ``per_doc`` passages of each of the first ``docs`` documents of ``hits`` that are not hits
+    themselves (and pass ``wanted``, when given), closest first, ranked below every hit."""
     if not hits:
         return []
     shown = {h.chunk.chunk_id for h in hits}
@@ -80,13 +69,13 @@ def _other_passages(
     score = min(h.score for h in hits) * CONTEXT_SCORE_SHARE
     out: list[Hit] = []
     for doc_id in list(metas)[:docs]:
-        # Rank by the stored vectors first and read only the passages kept (a long section has many).
+        # Rank by the stored vectors first; read passages only until enough are kept (a section has many).
         kept = 0
         for cos, row in _closest_rows(rows_of_doc(doc_id), dense):
             if kept == per_doc:
                 break
             passage = chunk(row)
-            if passage.chunk_id in shown:
+            if passage.chunk_id in shown or (wanted is not None and not wanted(passage)):
                 continue
             out.append(Hit(passage, metas[doc_id], score, hits[0].pool, dense_score=cos))
             kept += 1
@@ -155,12 +144,8 @@ def findings_passages(
 ) -> list[Hit]:
     """Passages under a findings heading of the first ``docs`` documents of ``hits`` that are not hits
     themselves, closest to the query first, ranked below every hit."""
-
-    def findings_rows(doc_id: str) -> list[int]:
-        return [r for r in rows_of_doc(doc_id) if is_findings_heading(_last_heading(chunk(r)))]
-
-    return _other_passages(hits, findings_rows, chunk, dense, docs, per_doc)
+    return context_passages(hits, rows_of_doc, chunk, dense, docs, per_doc, wanted=_under_findings_heading)
 
 
-def _last_heading(passage: Chunk) -> str:
-    return passage.section_path[-1] if passage.section_path else ""
+def _under_findings_heading(passage: Chunk) -> bool:
+    return bool(passage.section_path) and is_findings_heading(passage.section_path[-1])
