@@ -260,7 +260,11 @@ def pick(
                 duplicate_of.merged.append(cand)
             continue
         adds = cand.tokens - ignored
-        if any(overlap(p.candidate.tokens - ignored, adds) >= REDUNDANT for p in picked):
+        if any(
+            overlap(p.candidate.tokens - ignored, adds) >= REDUNDANT
+            and not _opposite_recommendations(p.candidate, cand)
+            for p in picked
+        ):
             continue
         if len(picked) >= max_statements or per_passage[cand.chunk.chunk_id] >= max_per_passage:
             continue
@@ -278,6 +282,17 @@ def pick(
         per_passage[cand.chunk.chunk_id] += 1
         per_document[cand.doc.doc_id] += 1
     return picked
+
+
+def _opposite_recommendations(a: Candidate, b: Candidate) -> bool:
+    """A recommendation for something and one against it are never redundant, however many words they
+    share ("Do NOT routinely obtain sputum culture in outpatients" beside "Obtain sputum culture in adults
+    who ...")."""
+    return (
+        a.recommendation is not None
+        and b.recommendation is not None
+        and a.recommendation.direction != b.recommendation.direction
+    )
 
 
 def facets_first(scored: list[Scored], wanted_facet: str | None) -> list[Scored]:

@@ -112,3 +112,19 @@ def test_shared_grading_labels_do_not_make_two_recommendations_redundant() -> No
     assert len(scored) == 2
     picked = pick(scored, max_statements=5, max_words=1000, query_tokens=token_set(query))
     assert len(picked) == 2
+
+
+def test_a_recommendation_against_is_not_redundant_with_one_for_the_same_test() -> None:
+    text = (
+        "We recommend not to routinely obtain sputum Gram stain and culture in outpatients with CAP "
+        "(Conditional recommendation, Very low quality of evidence). "
+        "We recommend to obtain pretreatment sputum Gram stain and culture in adults with severe CAP "
+        "(Strong recommendation, Very low quality of evidence)."
+    )
+    hit = make_hit(KNEE_GUIDELINE, text, 0, len(text), 0.9)
+    query = "should sputum cultures go off before the first dose"
+    candidates = candidates_from_hits([hit])
+    assert [c.recommendation.direction for c in candidates if c.recommendation] == ["against", "for"]
+    scored = score_candidates(query, candidates, None)
+    picked = pick(scored, max_statements=5, max_words=1000, query_tokens=token_set(query))
+    assert len(picked) == 2
