@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from curbside.types import Conversation, Turn
 from retrieval.benchmarks.metrics import distinct
 from retrieval.floors import PoolFloor, passes_floor
@@ -130,24 +132,32 @@ def fit_floor(
     similar turn that its balanced accuracy keeps, not at zero. Follow-ups that continue an answered topic
     are judged by coverage alone, so the dense floor is fitted on first questions and new topics only.
     """
-    labels = [o.turn.answerable for o in outcomes]
+    labels = np.array([o.turn.answerable for o in outcomes], dtype=bool)
     dense_grid = sorted({0.0} | {round(o.best_dense, 4) for o in outcomes if not o.continues_topic})
     coverage_grid = sorted({0.0} | {round(o.coverage, 4) for o in outcomes})
+    if labels.all() or not labels.any():
+        return 0.0, 0.0, float("nan")
+    dense = np.array([o.best_dense for o in outcomes])
+    continues = np.array([o.continues_topic for o in outcomes], dtype=bool)
+    # covered[i, j]: outcome i reaches coverage floor j. One row of the grid per dense floor, in numpy: the
+    # research fit has hundreds of questions and as many distinct values of each signal.
+    covered = np.array([o.coverage for o in outcomes])[:, None] >= np.array(coverage_grid)[None, :]
+    n_pos, n_neg = labels.sum(), (~labels).sum()
     best = (-1.0, 0.0, 0.0)
     fallback = (-1.0, 0.0, 0.0)
     for d in dense_grid:
-        for c in coverage_grid:
-            floor = PoolFloor(d, c)
-            predicted = [_decide(o, floor) for o in outcomes]
-            pos = [p for p, t in zip(predicted, labels, strict=True) if t]
-            neg = [not p for p, t in zip(predicted, labels, strict=True) if not t]
-            if not pos or not neg:
-                return 0.0, 0.0, float("nan")
-            bacc = (sum(pos) / len(pos) + sum(neg) / len(neg)) / 2
-            if _better(bacc, d, fallback):
-                fallback = (bacc, d, c)
-            if 1 - sum(pos) / len(pos) <= max_false_refusal + 1e-12 and _better(bacc, d, best):
-                best = (bacc, d, c)
+        predicted = (continues | (dense >= d))[:, None] & covered
+        kept = predicted[labels].sum(axis=0) / n_pos
+        refused = (~predicted[~labels]).sum(axis=0) / n_neg
+        bacc = (kept + refused) / 2
+        # The first (lowest) coverage floor reaching the row's best score, as a scan in grid order finds it.
+        j = int(np.argmax(bacc))
+        if _better(float(bacc[j]), d, fallback):
+            fallback = (float(bacc[j]), d, coverage_grid[j])
+        allowed = np.where(1 - kept <= max_false_refusal + 1e-12, bacc, -1.0)
+        j = int(np.argmax(allowed))
+        if allowed[j] >= 0 and _better(float(allowed[j]), d, best):
+            best = (float(allowed[j]), d, coverage_grid[j])
     if best[0] < 0:
         best = fallback
     # Place each floor midway between the chosen value and the next lower observed one, so a new turn scoring
