@@ -70,6 +70,21 @@ def turn_position(
     return _save(fig, path)
 
 
+def floor_histogram(values: dict[str, list[float]], floor: float, path: Path) -> Path:
+    """Overlaid histograms of a relevance signal, one per label, with the fitted floor as a line."""
+    fig, ax = plt.subplots(figsize=(6.4, 3.8))
+    bins = [i / 50 for i in range(51)]
+    for label, xs in values.items():
+        ax.hist(xs, bins=bins, alpha=0.55, label=f"{label} ({len(xs)})")
+    ax.axvline(floor, color="black", linestyle="--", label=f"floor {floor:.3f}")
+    ax.set_xlabel("best research passage: dense cosine to the query")
+    ax.set_ylabel("questions")
+    ax.set_xlim(0.2, 1.0)
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    return _save(fig, path)
+
+
 def _nan(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 

@@ -2,9 +2,9 @@
 
 Run ``python -m eval.retrieval_eval [--out DIR] [--only conversations,bioasq,pubmedqa] [--calibrate]``.
 Indexes are built once under ``<CURBSIDE_HOME>/eval-indexes/<corpus>`` and reused. ``--calibrate`` also
-writes retrieval/floors.json: the guideline floor fitted on all dev conversations, the research floor fitted
-on the BioASQ dev split. The reported refusal accuracy always uses floors fitted by 5-fold cross-validation
-over conversations, so no conversation's own labels decide its floor.
+writes the guideline floor fitted on all dev conversations to retrieval/floors.json (the research floor is
+written by ``python -m eval.research_floor --write``). The reported refusal accuracy always uses floors
+fitted by 5-fold cross-validation over conversations, so no conversation's own labels decide its floor.
 """
 
 from __future__ import annotations
@@ -142,18 +142,17 @@ def conversations_section(
         "",
     ]
     if calibrate:
-        research_note = (
-            floors.provenance.split("research:", 1)[-1].strip() if "research:" in floors.provenance else ""
-        )
         provenance = (
             "guideline: fitted on all 40 followup_dev conversations (balanced-accuracy grid search, at most "
             f"{MAX_FALSE_REFUSAL:.0%} of answerable turns refused, floors set midway to the next observed "
             "value; follow-ups continuing an answered topic are judged by "
             "coverage alone, so the dense floor is fitted on first questions and new topics, none of which "
-            f"is unanswerable there); research: {research_note or 'the same floors, transferred'}"
+            "is unanswerable there)"
         )
-        # No set of unanswerable research questions exists: the research pool takes the same floors.
-        floors = Floors(PoolFloor(dense, cov), PoolFloor(dense, cov), provenance)
+        research_note = floors.provenance.partition("; research:")[2]
+        if research_note:
+            provenance += f"; research:{research_note}"
+        floors = Floors(PoolFloor(dense, cov), floors.research, provenance)
         save_floors(floors)
     with (out / "retrieval_conversations_turns.jsonl").open("w", encoding="utf-8") as handle:
         for o in outcomes["rewrite"]:
@@ -177,7 +176,7 @@ def conversations_section(
 
 
 def ranking_section(
-    name: str, base: Settings, out: Path, metrics: list[str], calibrate: bool
+    name: str, base: Settings, out: Path, metrics: list[str]
 ) -> tuple[list[str], dict]:
     data = shared_data_dir()
     if name == "bioasq":
@@ -225,41 +224,7 @@ def ranking_section(
         scores = evaluate(ranked, qrels, metrics)
         json_out[system] = scores
         lines.append(f"| {system} | " + " | ".join(_fmt(scores[m]) for m in metrics) + " |")
-    if calibrate and name == "bioasq":
-        json_out["research_floor"] = _calibrate_research_floor(dev, index, embedder)
     return lines + [""], json_out
-
-
-def _calibrate_research_floor(dev: list[corpora.Query], index: Any, embedder: Any) -> float:
-    """Fit the research pool's dense floor on the BioASQ dev split.
-
-    Positives: the best gold snippet's cosine; negatives: the best cosine once the gold snippets are removed
-    (a question whose answer is not in the corpus). The floor maximises balanced accuracy.
-    """
-    pos, neg = [], []
-    for q in dev:
-        rows = index.search_dense(embedder.encode_query(q.text), 50)
-        gold = [s for r, s in rows if index.chunk(r).doc_id in q.relevant]
-        other = [s for r, s in rows if index.chunk(r).doc_id not in q.relevant]
-        if gold and other:
-            pos.append(max(gold))
-            neg.append(max(other))
-    best, floor = -1.0, 0.0
-    for t in sorted(set(pos + neg)):
-        bacc = (sum(p >= t for p in pos) / len(pos) + sum(n < t for n in neg) / len(neg)) / 2
-        if bacc > best:
-            best, floor = bacc, t
-    current = load_floors()
-    save_floors(
-        Floors(
-            current.guideline,
-            # No research conversations exist to fit a coverage floor on: the guideline one is reused.
-            PoolFloor(floor, current.guideline.coverage),
-            current.provenance.split("; research:")[0]
-            + "; research: fitted on the BioASQ 7B-10B dev split (best gold vs best non-gold snippet cosine)",
-        )
-    )
-    return floor
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -275,8 +240,8 @@ def main(argv: list[str] | None = None) -> None:
     wanted = [s.strip() for s in args.only.split(",") if s.strip()]
     sections = {
         "conversations": lambda: conversations_section(base, args.out, load_floors(), args.calibrate),
-        "bioasq": lambda: ranking_section("bioasq", base, args.out, ["ndcg@10", "recall@10"], args.calibrate),
-        "pubmedqa": lambda: ranking_section("pubmedqa", base, args.out, ["mrr@10"], False),
+        "bioasq": lambda: ranking_section("bioasq", base, args.out, ["ndcg@10", "recall@10"]),
+        "pubmedqa": lambda: ranking_section("pubmedqa", base, args.out, ["mrr@10"]),
     }
     for name in wanted:
         if name not in sections:

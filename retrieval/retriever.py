@@ -217,6 +217,22 @@ class Retriever:
         sections = {s for d in doc_ids for s in (d, *self._siblings_of(d))}
         return frozenset().union(*(self._doc_stems(s) for s in sorted(sections)))
 
+    def _on_topic_research(self, hits: list[Hit], topic: list[frozenset[str]]) -> list[Hit]:
+        """The research passages of ``hits`` that name the conversation's topic (``topic``: the stem sets of
+        its specific carried words) in their own text or their study's title.
+
+        A study found for a follow-up through the carried context alone is not about the patient being
+        discussed: "Am I allowed to go higher with that eGFR?" in a gout conversation finds a trial of renal
+        function on HIV drugs, which never names gout or allopurinol. The passage counts, not the whole
+        article: a full-text trial names many conditions somewhere in its body.
+        """
+        out = []
+        for hit in hits:
+            words = stems(hit.chunk.text) | self._title_stems(hit.doc.doc_id)
+            if any(t <= words for t in topic):
+                out.append(hit)
+        return out
+
     def _off_topic_docs(
         self, hits: list[Hit], topic: list[frozenset[str]], continued: Set[str]
     ) -> frozenset[str]:
@@ -350,6 +366,9 @@ class Retriever:
                 pool, search_text, qvec, cosine, filters, boosted, memory, rank_memory=vectors is not None,
                 named=named,
             )
+            if pool == "research" and topic:
+                hits[pool] = self._on_topic_research(hits[pool], topic)
+                best_dense = max((h.dense_score or 0.0 for h in hits[pool]), default=0.0)
             # Research pools keep their dense floor on follow-ups (no conversation set tells where it sits)
             # and are judged on their own passages.
             on_topic = continues_topic and pool == "guideline"

@@ -15,6 +15,11 @@ def _always_specific(term: str) -> bool:
     return True
 
 
+def _gout_conversation() -> Conversation:
+    """A conversation whose one answered turn cited the gout-flare guideline."""
+    return Conversation("gout", [Turn("Colchicine dose for a gout flare?", "", ["acr:gout_flare"])])
+
+
 def test_words_of_earlier_questions_are_not_newly_asked() -> None:
     earlier = ["Oral regimen for community-acquired pneumonia in a smoker?"]
     terms = asked_terms("Should the pneumonia patient also get the RSV vaccine?", earlier, _always_specific)
@@ -81,7 +86,7 @@ def test_rsv_vaccine_after_cap_is_refused_and_duration_is_not(fake_index, fake_e
 def test_term_in_another_passage_of_a_retrieved_document_counts(fake_index, fake_encoder) -> None:
     # "prednisone" is only in the third passage of the gout-flare guideline, which the question does not
     # retrieve first; the document's other passages still show the guideline speaks of it.
-    conversation = Conversation("gout", [Turn("Colchicine dose for a gout flare?", "", ["acr:gout_flare"])])
+    conversation = _gout_conversation()
     floors = Floors(PoolFloor(0.0, 0.8), PoolFloor(0.0, 0.8))
     retriever = Retriever(fake_index, fake_encoder, RetrievalSettings(per_doc_cap=1, k_per_pool=1), floors)
     trace = retriever.trace("Could he take prednisone for the flare?", conversation)
@@ -100,7 +105,7 @@ def test_only_the_sentences_that_ask_are_read() -> None:
 
 
 def test_one_missing_word_refuses_however_many_are_present(fake_index, fake_encoder) -> None:
-    conversation = Conversation("gout", [Turn("Colchicine dose for a gout flare?", "", ["acr:gout_flare"])])
+    conversation = _gout_conversation()
     retriever = Retriever(fake_index, fake_encoder, floors=Floors(PoolFloor(0.0, 0.5), PoolFloor(0.0, 0.5)))
     trace = retriever.trace("Could prednisone or ice replace colchicine before his epidural?", conversation)
     assert trace.signals["guideline"].missing_terms == ["epidural"]
@@ -112,7 +117,7 @@ def test_a_word_found_only_in_an_off_topic_document_is_missing(fake_index, fake_
     # (In this tiny index no word is as rare as in a real one, so every carried word names the topic.)
     monkeypatch.setattr(retriever_module, "TOPIC_ANCHOR_SPECIFICITY", 0.0)
     retriever = Retriever(fake_index, fake_encoder, floors=Floors(PoolFloor(0.0, 0.5), PoolFloor(0.0, 0.5)))
-    conversation = Conversation("gout", [Turn("Colchicine dose for a gout flare?", "", ["acr:gout_flare"])])
+    conversation = _gout_conversation()
     follow_up = retriever.trace("Would a macrolide help him?", conversation)
     assert "macrolide" in follow_up.signals["guideline"].missing_terms
     first = retriever.trace("Which macrolide for community-acquired pneumonia?")
@@ -125,7 +130,7 @@ def test_a_follow_up_on_an_answered_topic_is_not_held_to_the_dense_floor(fake_in
     unreachable = Floors(PoolFloor(0.999, 0.5), PoolFloor(0.999, 0.5))
     retriever = Retriever(fake_index, fake_encoder, floors=unreachable)
     assert not retriever.retrieve("Colchicine dose for a gout flare?").guideline_relevant
-    answered = Conversation("gout", [Turn("Colchicine dose for a gout flare?", "", ["acr:gout_flare"])])
+    answered = _gout_conversation()
     assert retriever.retrieve("And in chronic kidney disease?", answered).guideline_relevant
     refused = Conversation("gout", [Turn("Colchicine dose for a gout flare?", "", [], refused=True)])
     assert not retriever.retrieve("And in chronic kidney disease?", refused).guideline_relevant
@@ -144,7 +149,7 @@ def test_documents_off_a_follow_ups_topic_are_named_for_the_composer(fake_index,
     # "Would a macrolide help him?" in a gout conversation finds the pneumonia guideline, which names nothing
     # of gout; the gout documents stay. A first question has no conversation topic to be off.
     retriever = Retriever(fake_index, fake_encoder, floors=Floors(PoolFloor(0.0, 0.0), PoolFloor(0.0, 0.0)))
-    conversation = Conversation("gout", [Turn("Colchicine dose for a gout flare?", "", ["acr:gout_flare"])])
+    conversation = _gout_conversation()
     result = retriever.retrieve("Would a macrolide help him?", conversation)
     found = {h.doc.doc_id for h in result.guideline_hits}
     assert {"idsa:cap", "acr:gout_flare"} <= found
@@ -160,10 +165,25 @@ def test_a_follow_up_is_covered_by_any_section_of_the_guideline_it_continues(
     # gout guideline the conversation cites, the macrolide only in the pneumonia guideline.
     monkeypatch.setattr(retriever_module, "COVERAGE_DOCS", 0)
     retriever = Retriever(fake_index, fake_encoder, floors=Floors(PoolFloor(0.0, 0.5), PoolFloor(0.0, 0.5)))
-    conversation = Conversation("gout", [Turn("Colchicine dose for a gout flare?", "", ["acr:gout_flare"])])
+    conversation = _gout_conversation()
     allopurinol = retriever.trace("Should he start allopurinol?", conversation).signals["guideline"]
     assert allopurinol.missing_terms == []
     macrolide = retriever.trace("Would a macrolide help him?", conversation).signals["guideline"]
     assert macrolide.missing_terms == ["macrolide"]
     # A research pool is judged on its own passages only.
     assert retriever.trace("Should he start allopurinol?", conversation).signals["research"].missing_terms
+
+
+def test_a_follow_ups_research_must_name_the_conversations_topic(
+    fake_index, fake_encoder, monkeypatch
+) -> None:
+    # "Would a macrolide help him?" in a gout conversation finds the pneumonia cohort study, which names no
+    # gout word: it is no research on this patient. Asked on its own, the same question keeps the study.
+    monkeypatch.setattr(retriever_module, "TOPIC_ANCHOR_SPECIFICITY", 0.0)
+    retriever = Retriever(fake_index, fake_encoder, floors=Floors(PoolFloor(0.0, 0.0), PoolFloor(0.0, 0.0)))
+    question = "Would a macrolide for pneumonia help him?"
+    follow_up = retriever.retrieve(question, _gout_conversation())
+    assert "pubmed:3" not in {h.doc.doc_id for h in follow_up.research_hits}
+    assert all("gout" in h.chunk.text.lower() for h in follow_up.research_hits)
+    alone = retriever.retrieve(question)
+    assert "pubmed:3" in {h.doc.doc_id for h in alone.research_hits}
