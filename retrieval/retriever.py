@@ -290,11 +290,15 @@ class Retriever:
         farther from every passage of the cited documents than from its closest passage."""
         text = expand_query(question)
         cited = set(conversation.turns[-1].cited_doc_ids) if conversation and conversation.turns else set()
-        top_docs = {self._chunk(r).doc_id for r, _ in self.index.search_bm25(text, SHIFT_CHECK_DEPTH)}
+        # Searched where the cited documents are: in an index that also holds research, some study always
+        # matches a question's words, which says nothing about leaving a guideline conversation's topic.
+        pool = self._pool_of_docs(cited)
+        found = self.index.search_bm25(text, SHIFT_CHECK_DEPTH, pool=pool)
+        top_docs = {self._chunk(r).doc_id for r, _ in found}
         if top_docs & cited:
             return False
         qvec = np.asarray(self.embedder.encode_query(text), dtype=np.float32)
-        dense = self.index.search_dense(qvec, 1)
+        dense = self.index.search_dense(qvec, 1, pool=pool)
         if not dense or dense[0][1] < self.floors.guideline.dense:
             return False
         # Still about what was cited ("longer term, what uric acid level?" after a gout-flare answer): a
@@ -306,6 +310,11 @@ class Retriever:
                 return False
         return True
 
+    def _pool_of_docs(self, doc_ids: Iterable[str]) -> str | None:
+        """The one pool all of ``doc_ids`` belong to; None (search both) when they span both or are none."""
+        pools = {pool_of(meta.tier) for meta in map(self._doc, doc_ids) if meta.source != "unknown"}
+        return pools.pop() if len(pools) == 1 else None
+
     def _previous_rows(self, conversation: Conversation | None) -> list[int]:
         """Stems of the passages the previous turn found, re-found from its stored query (one BM25 search).
 
@@ -314,7 +323,8 @@ class Retriever:
         if conversation is None or not conversation.turns or not conversation.turns[-1].rewritten.strip():
             return []
         last = conversation.turns[-1]
-        rows = self.index.search_bm25(expand_query(last.rewritten), EVIDENCE_SEARCH_DEPTH)
+        pool = self._pool_of_docs(last.cited_doc_ids)
+        rows = self.index.search_bm25(expand_query(last.rewritten), EVIDENCE_SEARCH_DEPTH, pool=pool)
         chunks = [self._chunk(r) for r, _ in rows]
         if last.cited_doc_ids:
             chunks = [c for c in chunks if c.doc_id in set(last.cited_doc_ids)] or chunks

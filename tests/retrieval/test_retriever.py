@@ -8,6 +8,7 @@ from curbside.settings import RetrievalSettings
 from curbside.types import Conversation, Turn
 from retrieval import Filters, Retriever
 from retrieval.floors import Floors, PoolFloor
+from tests.retrieval.conftest import CAP, GOUT_FLARE, FakeIndex, meta
 
 OPEN_FLOORS = Floors(PoolFloor(0.0, 0.0), PoolFloor(0.0, 0.0))
 
@@ -217,3 +218,25 @@ def test_lookup_caches_are_bounded(fake_index, fake_encoder, monkeypatch) -> Non
     sizes = retriever.cache_sizes()
     assert sizes["chunks"] == 2 and sizes["stems"] <= 2 and sizes["docs"] == 1 and sizes["rows_of_doc"] <= 1
     assert sizes["doc_stems"] == 1
+
+
+def test_a_study_matching_a_follow_up_does_not_make_it_a_new_topic(fake_encoder) -> None:
+    # In an index that also holds research, some study matches any question's words. "Would cherry extract
+    # reduce recurrent attacks?" in a gout conversation finds a cherry-extract study and no guideline: the
+    # shift is checked where the cited guideline is, and no other guideline answers it, so the gout topic
+    # is carried. Without the study the outcome is the same.
+    study = "Cherry extract intake was associated with fewer recurrent attacks in a cohort."
+    docs = [
+        (meta("acr:gout_flare", organization="ACR", year=2020), GOUT_FLARE),
+        (meta("idsa:cap", organization="ATS/IDSA", year=2019), CAP),
+    ]
+    with_study = FakeIndex([*docs, (meta("pubmed:9", tier="observational", source="pubmed"), [study])])
+    conversation = Conversation(
+        "c7", [Turn("What's first line for a gout flare?", "gout flare", ["acr:gout_flare"])]
+    )
+    floors = Floors(PoolFloor(0.3, 0.0), PoolFloor(0.3, 0.0))
+    for index in (FakeIndex(docs), with_study):
+        rewritten = make(index, fake_encoder, floors=floors).rewrite(
+            "Would cherry extract prevent recurrent attacks?", conversation
+        )
+        assert not rewritten.topic_shift and "gout" in rewritten.carried_terms
