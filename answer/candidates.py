@@ -32,6 +32,12 @@ _STRUCTURAL_BREAK = re.compile(r"\n+(?=\s*(?:#{1,6}\s|[-*+•■●▪◦]\s|\d{
 MIN_WORDS = 4
 # A line ending in ":" this short is a label ("Inadequate response:"), longer ones are real lead-ins.
 LEAD_IN_MIN_WORDS = 7
+# A longer lead-in ("Obtain pretreatment blood cultures in adults with CAP who:") is incomplete without the
+# list after it: its statement takes the list along (one item a line) when the list is this short and ends
+# inside the passage. A longer or cut-off list leaves the lead-in alone, as before.
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•■●▪◦・]|\d{1,3}[.)])[ \t]+\S")
+MAX_LIST_ITEMS = 8
+MAX_LIST_WORDS = 80
 # Long sentences are trimmed at clause boundaries so one statement stays readable.
 MAX_WORDS = 45
 _CLAUSE_BREAK = re.compile(r";\s+|:\s+(?=[A-Za-z])")
@@ -59,10 +65,19 @@ class Candidate:
     heading: str = ""  # the nearest heading above the sentence (inside the passage, else its section)
     context_tokens: frozenset[str] = frozenset()  # tokens of the heading path and document title
     hit_dense: float = 0.0  # the passage's embedding cosine to the query
+    # A lead-in's statement also shows the list after it, up to here (absolute); scoring reads the lead-in.
+    shown_end: int | None = None
 
     @property
     def is_guideline(self) -> bool:
         return self.pool == "guideline"
+
+    @property
+    def shown_text(self) -> str:
+        """What a statement built from this candidate shows: the sentence, and a lead-in's list."""
+        if self.shown_end is None:
+            return self.text
+        return self.chunk.text[self.start - self.chunk.start : self.shown_end - self.chunk.start]
 
 
 def _raw_spans(chunk: Chunk) -> list[tuple[int, int, Recommendation | None]]:
@@ -121,6 +136,35 @@ def _clean_span(text: str, start: int, end: int) -> tuple[int, int, str | None] 
     return start, end, label.group("label").lower() if label else None
 
 
+def list_end(text: str, end: int) -> int | None:
+    """Where the short list after the lead-in ending at ``end`` ends (its last item's end), or None when no
+    list follows, it is longer than MAX_LIST_ITEMS / MAX_LIST_WORDS, or it runs to the end of ``text``."""
+    if not strip_markup(text[:end]).endswith(":"):
+        return None
+    items, words, last = 0, 0, None
+    pos = text.find("\n", end)
+    while pos != -1:
+        line_start = pos + 1
+        line_end = text.find("\n", line_start)
+        line = text[line_start : line_end if line_end != -1 else len(text)]
+        if line.strip():
+            if not _LIST_ITEM.match(line):
+                break  # the list ended inside the passage
+            items += 1
+            words += word_count(line)
+            last = line_start + len(line.rstrip())
+            if items > MAX_LIST_ITEMS or words > MAX_LIST_WORDS:
+                return None
+        elif items:
+            nxt = text[line_start:].lstrip("\n")
+            if not nxt.strip() or not _LIST_ITEM.match(nxt):
+                break
+        pos = line_end
+    else:
+        return None  # the passage ends inside the list (or right after it): it may go on
+    return last
+
+
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """A long sentence cut at semicolons/colons; short ones come back whole."""
     if word_count(text[start:end]) <= MAX_WORDS:
@@ -160,6 +204,7 @@ class _Sentence:
     label: str | None
     heading: str
     context_tokens: frozenset[str]
+    list_end: int | None = None  # end of the list a lead-in introduces (see list_end)
 
 
 # Passage id -> its parsed sentences: follow-up turns keep returning the same passages.
@@ -187,6 +232,7 @@ def _parsed(hit: Hit) -> tuple[_Sentence, ...]:
                 continue
             for s, e in _clauses(chunk.text, cleaned[0], cleaned[1]):
                 text = chunk.text[s:e]
+                shown_end = list_end(chunk.text, e) if e == cleaned[1] else None
                 heading = _nearest_heading(headings, s, chunk)
                 rec = ingest_rec
                 if not chunk.sentences and hit.pool == "guideline":
@@ -194,7 +240,7 @@ def _parsed(hit: Hit) -> tuple[_Sentence, ...]:
                     # sentence ingest found no recommendation in stays without one.
                     rec = recommendation_of(text, hit.doc.organization)
                 context = base_context | token_set(heading)
-                out.append(_Sentence(s, e, rec, token_set(text), cleaned[2], heading, context))
+                out.append(_Sentence(s, e, rec, token_set(text), cleaned[2], heading, context, shown_end))
     parsed = tuple(out)
     with _PARSED_LOCK:
         _PARSED[key] = parsed
@@ -221,6 +267,7 @@ def candidates_from_hits(hits: list[Hit]) -> list[Candidate]:
                     recommendation=sentence.recommendation, tokens=sentence.tokens, label=sentence.label,
                     heading=sentence.heading, context_tokens=sentence.context_tokens,
                     hit_dense=hit.dense_score or 0.0,
+                    shown_end=None if sentence.list_end is None else chunk.start + sentence.list_end,
                 )
             )
     return out

@@ -178,7 +178,7 @@ def compose(
     )
     # The section reads as recommendations first (in score order), then the supporting detail lines.
     guidelines.sort(key=lambda g: g.candidate.recommendation is None)
-    used = sum(word_count(g.candidate.text) for g in guidelines)
+    used = sum(word_count(g.candidate.shown_text) for g in guidelines)
     research_order = facets_first(research_scored, wanted_facet)
     research = pick(
         research_order, settings.max_research_statements, settings.max_words - used, query_tokens=asked

@@ -15,17 +15,20 @@ from answer.select import Scored
 from curbside.types import Answer, Chunk, Citation, DocMeta, Reference, Statement
 
 
-def citation_of(cand: Candidate) -> Citation:
+def citation_of(cand: Candidate, end: int | None = None) -> Citation:
     chunk_id = cand.chunk.chunk_id
-    return Citation(ref=0, doc_id=cand.doc.doc_id, chunk_id=chunk_id, start=cand.start, end=cand.end)
+    return Citation(ref=0, doc_id=cand.doc.doc_id, chunk_id=chunk_id, start=cand.start, end=end or cand.end)
 
 
 def statement_of(item: Scored, lead: str = "") -> Statement:
-    """A statement whose text is the picked sentence verbatim, citing it and any merged near-duplicates."""
+    """A statement whose text is the picked sentence verbatim (with the list a lead-in introduces, unless
+    near-duplicates from other passages were merged into it), citing it and those near-duplicates."""
     cand = item.candidate
+    with_list = cand.shown_end is not None and not item.merged
     return Statement(
-        text=cand.text,
-        citations=[citation_of(c) for c in item.all_candidates],
+        text=cand.shown_text if with_list else cand.text,
+        citations=[citation_of(cand, cand.shown_end if with_list else None)]
+        + [citation_of(c) for c in item.merged],
         facet=item.facet if not cand.is_guideline else None,
         recommendation=cand.recommendation,
         lead=lead,

@@ -251,7 +251,7 @@ def pick(
     caps = document_caps or {}
     for item in scored:
         cand = item.candidate
-        if item.score < floor:
+        if item.score < floor or any(_shown_within(cand, p.candidate) for p in picked):
             continue
         same = (p for p in picked if near_duplicate_tokens(p.candidate.tokens, cand.tokens))
         duplicate_of = next(same, None)
@@ -274,7 +274,7 @@ def pick(
         if same_documents_after is not None and len(picked) >= same_documents_after:
             if per_document[cand.doc.doc_id] == 0 and item.document_on_topic is False:
                 continue
-        cost = word_count(cand.text)
+        cost = word_count(cand.shown_text)
         if picked and words + cost > max_words:
             continue
         picked.append(item)
@@ -282,6 +282,16 @@ def pick(
         per_passage[cand.chunk.chunk_id] += 1
         per_document[cand.doc.doc_id] += 1
     return picked
+
+
+def _shown_within(cand: Candidate, shown: Candidate) -> bool:
+    """Whether ``cand`` is an item of the list a picked lead-in already shows."""
+    return (
+        shown.shown_end is not None
+        and cand.doc.doc_id == shown.doc.doc_id
+        and shown.end <= cand.start
+        and cand.end <= shown.shown_end
+    )
 
 
 def _opposite_recommendations(a: Candidate, b: Candidate) -> bool:

@@ -100,3 +100,30 @@ def test_an_algorithm_arrow_before_one_clause_is_a_statement_but_a_branch_is_not
     text = "```\n  --> First flare?\n      --> Colchicine dose adjustment may be needed in CKD\n```"
     texts = _texts(candidates_from_hits([make_hit(GUIDE, text, 0, len(text), 1.0)]))
     assert texts == ["Colchicine dose adjustment may be needed in CKD"]
+
+
+LEAD_IN = (
+    "## Cultures\n\n"
+    "Obtain pretreatment sputum Gram stain and culture in adults with pneumonia who:\n"
+    "- are classified as having severe pneumonia\n"
+    "- are being treated empirically for MRSA\n\n"
+    "Sputum cultures have variable sensitivity in practice.\n"
+)
+
+
+def test_a_lead_in_shows_the_short_list_after_it_and_is_scored_on_its_own_words():
+    hit = make_hit(GUIDE, LEAD_IN, 0, len(LEAD_IN), 1.0)
+    lead = next(c for c in candidates_from_hits([hit]) if c.text.startswith("Obtain"))
+    assert lead.text.endswith("who:") and "severe" not in lead.tokens
+    assert lead.shown_text.endswith("treated empirically for MRSA")
+    assert LEAD_IN[lead.start : lead.shown_end] == lead.shown_text
+
+
+def test_a_list_that_runs_to_the_passage_end_or_is_long_is_not_shown():
+    cut = LEAD_IN[: LEAD_IN.index("\n\nSputum")]  # the passage may end inside the list
+    items = "\n".join(f"- item number {i} of a long list" for i in range(9))
+    long_list = LEAD_IN.replace("- are being", items)
+    for text in (cut, long_list):
+        hit = make_hit(GUIDE, text, 0, len(text), 1.0)
+        lead = next(c for c in candidates_from_hits([hit]) if c.text.startswith("Obtain"))
+        assert lead.shown_end is None and lead.shown_text == lead.text

@@ -303,3 +303,22 @@ def test_findings_passages_of_a_study_are_candidates_beside_its_hits():
     assert not any("adequate femoral tunnels" in t for t in shown)
     with_findings = compose(question, replace(result, research_context=[conclusions]), AnswerSettings())
     assert any("adequate femoral tunnels" in s.text for s in with_findings.bottom_line)
+
+
+def test_a_lead_in_statement_shows_its_list_once_and_stays_faithful():
+    text = (
+        "## Cultures\n\n"
+        "Obtain pretreatment sputum Gram stain and culture in adults with pneumonia who:\n"
+        "- are intubated with severe pneumonia, when sputum culture of adults guides therapy\n"
+        "- are being treated empirically for MRSA or pseudomonas\n\n"
+        "Sputum cultures have variable sensitivity in clinical practice.\n"
+    )
+    doc = replace(KNEE_GUIDELINE, doc_id="g:cap", title="Pneumonia", organization="ATS/IDSA")
+    hit = make_hit(doc, text, 0, len(text), 0.9)
+    question = "Should sputum culture be obtained in adults with pneumonia?"
+    answer = compose(question, RetrievalResult(question, [hit], [], True, False), AnswerSettings())
+    lead = next(s for s in answer.guidelines if s.text.startswith("Obtain"))
+    assert lead.text.endswith("treated empirically for MRSA or pseudomonas")
+    assert text[lead.citations[0].start : lead.citations[0].end] == lead.text
+    assert not any(s.text.startswith("are ") for s in answer.guidelines), "a list item is not repeated"
+    assert verify_answer(answer, {hit.chunk.chunk_id: hit.chunk}.get) == []
