@@ -139,7 +139,7 @@ def _clean_span(text: str, start: int, end: int) -> tuple[int, int, str | None] 
 def list_end(text: str, end: int) -> int | None:
     """Where the short list after the lead-in ending at ``end`` ends (its last item's end), or None when no
     list follows, it is longer than MAX_LIST_ITEMS / MAX_LIST_WORDS, or it runs to the end of ``text``."""
-    if not strip_markup(text[:end]).endswith(":"):
+    if not strip_markup(text[max(0, end - 12) : end]).endswith(":"):  # the sentence's end, markup aside
         return None
     items, words, last = 0, 0, None
     pos = text.find("\n", end)
