@@ -259,12 +259,7 @@ def pick(
             if cand.doc.doc_id not in {c.doc.doc_id for c in duplicate_of.all_candidates}:
                 duplicate_of.merged.append(cand)
             continue
-        adds = cand.tokens - ignored
-        if any(
-            overlap(p.candidate.tokens - ignored, adds) >= REDUNDANT
-            and not _opposite_recommendations(p.candidate, cand)
-            for p in picked
-        ):
+        if any(_redundant(p.candidate, cand, ignored) for p in picked):
             continue
         if len(picked) >= max_statements or per_passage[cand.chunk.chunk_id] >= max_per_passage:
             continue
@@ -294,15 +289,21 @@ def _shown_within(cand: Candidate, shown: Candidate) -> bool:
     )
 
 
-def _opposite_recommendations(a: Candidate, b: Candidate) -> bool:
-    """A recommendation for something and one against it are never redundant, however many words they
-    share ("Do NOT routinely obtain sputum culture in outpatients" beside "Obtain sputum culture in adults
-    who ...")."""
-    return (
-        a.recommendation is not None
-        and b.recommendation is not None
-        and a.recommendation.direction != b.recommendation.direction
-    )
+def _redundant(shown: Candidate, cand: Candidate, ignored: frozenset[str]) -> bool:
+    """Whether ``cand`` adds too little beyond the ``shown`` statement to be shown too.
+
+    Two kinds of line are never redundant, however many words they share: a recommendation for something
+    and one against it ("Do NOT routinely obtain sputum culture in outpatients" beside "Obtain sputum culture
+    in adults who ..."), and a recommendation after a line that is none (a summary bullet or a list of
+    criteria shown first must not keep the recommendation itself, with its strength, off the page).
+    """
+    if overlap(shown.tokens - ignored, cand.tokens - ignored) < REDUNDANT:
+        return False
+    if cand.recommendation is None:
+        return True
+    if shown.recommendation is None:
+        return False
+    return shown.recommendation.direction == cand.recommendation.direction
 
 
 def facets_first(scored: list[Scored], wanted_facet: str | None) -> list[Scored]:

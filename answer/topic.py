@@ -19,7 +19,7 @@ from typing import Any
 
 from answer.text import token_set, tokens
 from retrieval.followup import split_context
-from retrieval.vocabulary import contains_phrase, content_words, synonyms
+from retrieval.vocabulary import contains_phrase, content_words, drug_classes, synonyms
 
 # Term -> specificity in [0, 1] over the whole index (retrieval's TermStats.specificity).
 TermWeight = Callable[[str], float]
@@ -104,6 +104,14 @@ def _synonyms_used(text: str) -> tuple[tuple[tuple[frozenset[str], ...], tuple[s
         stem_sets = tuple(dict.fromkeys(_specific(w) for w in wordings if _specific(w)))
         if stem_sets:
             out.append((stem_sets, used))
+    # A drug the question names is also expressed by its class ("bridge with prednisone?" is answered by
+    # "glucocorticoids should serve as a bridge"); not the reverse: a class question is not about one drug.
+    for entry in drug_classes():
+        if contains_phrase(text, entry.term, False):
+            wordings = [entry.term, *entry.phrases]
+            stem_sets = tuple(dict.fromkeys(_specific(w) for w in wordings if _specific(w)))
+            if stem_sets:
+                out.append((stem_sets, (entry.term,)))
     return tuple(out)
 
 

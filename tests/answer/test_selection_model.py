@@ -128,3 +128,19 @@ def test_a_recommendation_against_is_not_redundant_with_one_for_the_same_test() 
     scored = score_candidates(query, candidates, None)
     picked = pick(scored, max_statements=5, max_words=1000, query_tokens=token_set(query))
     assert len(picked) == 2
+
+
+def test_a_recommendation_is_not_kept_off_the_page_by_a_line_repeating_it() -> None:
+    # A summary bullet picked first shares most words with the graded recommendation it summarises; the
+    # recommendation, with its strength, is still shown. Two ungraded lines that share as much are not.
+    text = (
+        "Initiate methotrexate at an oral dose and titrate it to 15 mg weekly within 4 to 6 weeks. "
+        "We recommend methotrexate titrated to 15 mg weekly within 4 to 6 weeks (Conditional, Moderate)."
+    )
+    hit = make_hit(KNEE_GUIDELINE, text, 0, len(text), 0.9)
+    scored = score_candidates("methotrexate dose", candidates_from_hits([hit]), None)
+    summary_first = sorted(scored, key=lambda s: s.candidate.recommendation is not None)
+    assert summary_first[0].candidate.recommendation is None
+    assert len(pick(summary_first, max_statements=5, max_words=1000)) == 2
+    recommendation_first = list(reversed(summary_first))
+    assert len(pick(recommendation_first, max_statements=5, max_words=1000)) == 1
