@@ -35,7 +35,7 @@ LEAD_IN_MIN_WORDS = 7
 # A longer lead-in ("Obtain pretreatment blood cultures in adults with CAP who:") is incomplete without the
 # list after it: its statement takes the list along (one item a line) when the list is this short and ends
 # inside the passage. A longer or cut-off list leaves the lead-in alone, as before.
-_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•■●▪◦・]|\d{1,3}[.)])[ \t]+\S")
+LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•■●▪◦・]|\d{1,3}[.)])[ \t]+\S")
 MAX_LIST_ITEMS = 8
 MAX_LIST_WORDS = 80
 # Long sentences are trimmed at clause boundaries so one statement stays readable.
@@ -148,7 +148,7 @@ def list_end(text: str, end: int) -> int | None:
         line_end = text.find("\n", line_start)
         line = text[line_start : line_end if line_end != -1 else len(text)]
         if line.strip():
-            if not _LIST_ITEM.match(line):
+            if not LIST_ITEM.match(line):
                 break  # the list ended inside the passage
             items += 1
             words += word_count(line)
@@ -157,7 +157,7 @@ def list_end(text: str, end: int) -> int | None:
                 return None
         elif items:
             nxt = text[line_start:].lstrip("\n")
-            if not nxt.strip() or not _LIST_ITEM.match(nxt):
+            if not nxt.strip() or not LIST_ITEM.match(nxt):
                 break
         pos = line_end
     else:

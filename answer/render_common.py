@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+from answer.candidates import LIST_ITEM
 from answer.leads import source_name, stance_phrase
 from answer.text import strip_markup
 from curbside.types import Answer, DocMeta, Reference, Statement
@@ -28,6 +31,32 @@ TIER_LABELS = {
 def display_text(statement: Statement) -> str:
     """The extract as the reader sees it: markdown emphasis and table pipes removed, words unchanged."""
     return strip_markup(statement.text)
+
+
+_ITEM_MARKER = re.compile(r"^\s*(?:[-*+•■●▪◦・]|\d{1,3}[.)])\s+")
+
+
+def display_parts(statement: Statement) -> tuple[str, list[str]]:
+    """The extract as the reader sees it, split into its sentence and the items of the list it introduces
+    (none for most statements; a line broken by the source's layout is not an item)."""
+    lines = statement.text.split("\n")
+    first_item = next((i for i, line in enumerate(lines) if i and LIST_ITEM.match(line)), None)
+    if first_item is None:
+        return display_text(statement), []
+    head = strip_markup("\n".join(lines[:first_item]))
+    indent = _indent(lines[first_item])
+    items: list[str] = []
+    for line in (x for x in lines[first_item:] if x.strip()):
+        text = strip_markup(_ITEM_MARKER.sub("", line))
+        if items and _indent(line) > indent:
+            items[-1] = f"{items[-1]} {text}"  # a sub-item reads as the end of its item
+        else:
+            items.append(text)
+    return head, items
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
 
 
 def references_by_number(answer: Answer) -> dict[int, Reference]:

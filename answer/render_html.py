@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from answer.render_common import FACET_TITLES, display_text, guideline_label, reference_parts, related_line
+from answer.render_common import FACET_TITLES, display_parts, guideline_label, reference_parts, related_line
 from curbside.types import Answer, Citation, Statement
 
 
@@ -21,7 +21,16 @@ def _statement(statement: Statement, label: str = "") -> str:
     lead = f'<span class="lead">{escape(statement.lead)}</span> ' if statement.lead else ""
     label_html = f'<span class="source">{escape(label)}:</span> ' if label else ""
     cites = "".join(_cite(c) for c in statement.citations)
-    return f'{label_html}{lead}<span class="extract">{escape(display_text(statement))}</span> {cites}'
+    head, items = display_parts(statement)
+    listed = _list([escape(item) for item in items], "items") if items else ""
+    return f'{label_html}{lead}<span class="extract">{escape(head)}</span> {cites}{listed}'
+
+
+def _block(statement: Statement) -> str:
+    """A statement standing alone (bottom line, evidence note): a paragraph; a block when it holds a list."""
+    if display_parts(statement)[1]:
+        return f'<div class="statement">{_statement(statement)}</div>'
+    return f"<p>{_statement(statement)}</p>"
 
 
 def _list(items: list[str], css: str) -> str:
@@ -41,7 +50,7 @@ def render_html(answer: Answer) -> str:
         parts.append("</section>")
     else:
         if answer.bottom_line:
-            body = "".join(f"<p>{_statement(s)}</p>" for s in answer.bottom_line)
+            body = "".join(_block(s) for s in answer.bottom_line)
             parts.append(f'<section class="bottom-line"><h2>Bottom line</h2>{body}</section>')
         if answer.guidelines:
             items = [_statement(s, guideline_label(answer, s)) for s in answer.guidelines]
@@ -55,7 +64,7 @@ def render_html(answer: Answer) -> str:
                 parts.append(_list([_statement(s) for s in facet.statements], "statements"))
             parts.append("</section>")
         if answer.evidence_note:
-            body = "".join(f"<p>{_statement(s)}</p>" for s in answer.evidence_note)
+            body = "".join(_block(s) for s in answer.evidence_note)
             parts.append(f'<section class="evidence-note"><h2>Evidence note</h2>{body}</section>')
         if answer.references:
             items = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from answer.render_common import FACET_TITLES, display_text, guideline_label, reference_parts, related_line
+from answer.render_common import FACET_TITLES, display_parts, guideline_label, reference_parts, related_line
 from curbside.types import Answer, Statement
 
 
@@ -11,9 +11,15 @@ def _markers(statement: Statement) -> str:
     return "".join(f"[{n}]" for n in numbers)
 
 
+def _body(statement: Statement) -> str:
+    """The extract and its markers, then the items of a list it introduces as an indented sub-list."""
+    head, items = display_parts(statement)
+    return f"{head} {_markers(statement)}" + "".join(f"\n  - {item}" for item in items)
+
+
 def _line(statement: Statement) -> str:
     lead = f"{statement.lead} " if statement.lead else ""
-    return f"{lead}{display_text(statement)} {_markers(statement)}"
+    return f"{lead}{_body(statement)}"
 
 
 def render_text(answer: Answer) -> str:
@@ -36,7 +42,7 @@ def render_text(answer: Answer) -> str:
         out += ["", "## From the Research"]
         for facet in answer.research:
             out += ["", f"### {FACET_TITLES.get(facet.facet, facet.facet.title())}", ""]
-            out += [f"- {display_text(s)} {_markers(s)}" for s in facet.statements]
+            out += [f"- {_body(s)}" for s in facet.statements]
     if answer.evidence_note:
         out += ["", "## Evidence note", ""] + [_line(s) for s in answer.evidence_note]
     if answer.references:

@@ -75,14 +75,36 @@
     }, `[${citation.ref}]`);
   }
 
+  // A lead-in ("... in adults who:") carries the list after it, one item a line; other line breaks are the
+  // source's layout. Same rule as the server's renderers (answer/render_common.py: display_parts).
+  const LIST_ITEM = /^[ \t]*(?:[-*+•■●▪◦・]|\d{1,3}[.)])[ \t]+\S/;
+  const ITEM_MARKER = /^\s*(?:[-*+•■●▪◦・]|\d{1,3}[.)])\s+/;
+
+  function statementParts(text) {
+    const lines = String(text || "").split("\n");
+    const first = lines.findIndex((line, i) => i > 0 && LIST_ITEM.test(line));
+    if (first < 0) return { head: text, items: [] };
+    const indent = (line) => line.length - line.trimStart().length;
+    const items = [];
+    for (const line of lines.slice(first).filter((l) => l.trim())) {
+      const text = line.replace(ITEM_MARKER, "");
+      // A sub-item reads as the end of its item.
+      if (items.length && indent(line) > indent(lines[first])) items[items.length - 1] += ` ${text}`;
+      else items.push(text);
+    }
+    return { head: lines.slice(0, first).join(" "), items };
+  }
+
   function statementItem(statement) {
     const strength = statement.recommendation && statement.recommendation.strength;
+    const parts = statementParts(statement.text);
     return el("li", { class: "statement" },
       statement.lead ? el("span", { class: "lead" }, statement.lead, " ") : null,
-      el("span", { class: "extract" }, statement.text),
+      el("span", { class: "extract" }, parts.head),
       strength ? el("span", { class: "strength" }, ` (${strength})`) : null,
       " ",
-      (statement.citations || []).map(citationLink));
+      (statement.citations || []).map(citationLink),
+      parts.items.length ? el("ul", { class: "items" }, parts.items.map((item) => el("li", {}, item))) : null);
   }
 
   function section(title, className, statements) {

@@ -136,3 +136,18 @@ def test_markup_is_removed_for_display_but_kept_in_the_statement(answer):
     shown = render_text(replace(answer, guidelines=[statement]))
     assert "Low-dose colchicine is strongly recommended" in shown
     assert statement.text.startswith("**")
+
+
+def test_a_lead_in_list_renders_as_a_sub_list_and_layout_breaks_do_not(answer):
+    listed = replace(
+        answer.guidelines[0],
+        text="Obtain cultures in adults who:\n\n1. are **severe** <script>x</script>\n2. have MRSA:\n   - on a swab",
+    )
+    wrapped = replace(answer.guidelines[0], text="A line broken by the\nsource layout stays one sentence.")
+    page = replace(answer, guidelines=[listed, wrapped], bottom_line=[listed])
+    text = render_text(page)
+    assert "who: [" in text and "\n  - are severe <script>x</script>\n  - have MRSA: on a swab" in text
+    assert "A line broken by the source layout stays one sentence." in text
+    html = render_html(page)
+    assert '<ul class="items"><li>are severe &lt;script&gt;x&lt;/script&gt;</li><li>have MRSA: on a swab</li></ul>' in html
+    assert '<div class="statement">' in html and "<script>" not in html
