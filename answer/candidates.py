@@ -26,16 +26,16 @@ _NOT_PROSE = ("#", "```")
 _ARROW = re.compile(r"^(?:-->|->|=>|→)\s*")
 _ARROW_ANYWHERE = re.compile(r"-->|->|=>|→")
 ARROW_MIN_WORDS = 5
-_TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}(?!-*>)")
+TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}(?!-*>)")
 # A line break followed by a line that starts a unit of its own; OCR-wrapped lines do not match.
 _STRUCTURAL_BREAK = re.compile(r"\n+(?=\s*(?:#{1,6}\s|[-*+•■●▪◦]\s|\d{1,3}[.)]\s|\||>|```))|\n{2,}")
 MIN_WORDS = 4
 # A line ending in ":" this short is a label ("Inadequate response:"), longer ones are real lead-ins.
 LEAD_IN_MIN_WORDS = 7
 # A longer lead-in ("Obtain pretreatment blood cultures in adults with CAP who:") is incomplete without the
-# list after it: its statement takes the list along (one item a line) when the list is this short and ends
-# inside the passage. A longer or cut-off list leaves the lead-in alone, as before.
-LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•■●▪◦・]|\d{1,3}[.)])[ \t]+\S")
+# list or small table after it: its statement takes it along (one item or row a line) when it is this short
+# and ends inside the passage. A longer or cut-off list leaves the lead-in alone, as before.
+LIST_ITEM = re.compile(r"[ \t]*(?:(?:[-*+•■●▪◦・]|\d{1,3}[.)])[ \t]+\S|\|)")  # a bullet, number or table row
 MAX_LIST_ITEMS = 8
 MAX_LIST_WORDS = 80
 # Long sentences are trimmed at clause boundaries so one statement stays readable.
@@ -103,14 +103,14 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _is_table_header(text: str, end: int) -> bool:
-    return _TABLE_RULE.match(text[end:].lstrip("\n")) is not None and text[:end].rstrip().endswith("|")
+    return TABLE_RULE.match(text[end:].lstrip("\n")) is not None and text[:end].rstrip().endswith("|")
 
 
 def _clean_span(text: str, start: int, end: int) -> tuple[int, int, str | None] | None:
     """Trim whitespace, bullet markers and abstract labels; None for headings, rules, fences, fragments."""
     piece = text[start:end]
     stripped = piece.strip()
-    if not stripped or stripped.startswith(_NOT_PROSE) or _TABLE_RULE.match(stripped) or "`" in stripped:
+    if not stripped or stripped.startswith(_NOT_PROSE) or TABLE_RULE.match(stripped) or "`" in stripped:
         return None
     is_label = strip_markup(stripped).endswith(":") and word_count(stripped) < LEAD_IN_MIN_WORDS
     if is_label or _is_table_header(text, end):
@@ -141,15 +141,17 @@ def list_end(text: str, end: int) -> int | None:
     list follows, it is longer than MAX_LIST_ITEMS / MAX_LIST_WORDS, or it runs to the end of ``text``."""
     if not strip_markup(text[max(0, end - 12) : end]).endswith(":"):  # the sentence's end, markup aside
         return None
-    items, words, last = 0, 0, None
+    items, words, last, table = 0, 0, None, None
     pos = text.find("\n", end)
     while pos != -1:
         line_start = pos + 1
         line_end = text.find("\n", line_start)
         line = text[line_start : line_end if line_end != -1 else len(text)]
         if line.strip():
-            if not LIST_ITEM.match(line):
-                break  # the list ended inside the passage
+            row = line.lstrip().startswith("|")
+            if not LIST_ITEM.match(line) or (table is not None and row != table):
+                break  # the list (or table) ended inside the passage
+            table = row
             items += 1
             words += word_count(line)
             last = line_start + len(line.rstrip())

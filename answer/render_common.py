@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from answer.candidates import LIST_ITEM
+from answer.candidates import LIST_ITEM, TABLE_RULE
 from answer.leads import source_name, stance_phrase
 from answer.text import strip_markup
 from curbside.types import Answer, DocMeta, Reference, Statement
@@ -46,7 +46,7 @@ def display_parts(statement: Statement) -> tuple[str, list[str]]:
     head = strip_markup("\n".join(lines[:first_item]))
     indent = _indent(lines[first_item])
     items: list[str] = []
-    for line in (x for x in lines[first_item:] if x.strip()):
+    for line in (x for x in lines[first_item:] if x.strip() and not TABLE_RULE.match(x.strip())):
         text = strip_markup(_ITEM_MARKER.sub("", line))
         if items and _indent(line) > indent:
             items[-1] = f"{items[-1]} {text}"  # a sub-item reads as the end of its item

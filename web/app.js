@@ -75,24 +75,32 @@
     }, `[${citation.ref}]`);
   }
 
-  // A lead-in ("... in adults who:") carries the list after it, one item a line; other line breaks are the
-  // source's layout. Same rule as the server's renderers (answer/render_common.py: display_parts).
-  const LIST_ITEM = /^[ \t]*(?:[-*+•■●▪◦・]|\d{1,3}[.)])[ \t]+\S/;
+  // A lead-in ("... in adults who:") carries the list or small table after it, one item or row a line;
+  // other line breaks are the source's layout. Same rules as the server's renderers
+  // (answer/render_common.py: display_parts; answer/text.py: strip_markup).
+  const LIST_ITEM = /^[ \t]*(?:(?:[-*+•■●▪◦・]|\d{1,3}[.)])[ \t]+\S|\|)/;
   const ITEM_MARKER = /^\s*(?:[-*+•■●▪◦・]|\d{1,3}[.)])\s+/;
+  const TABLE_RULE = /^\|?\s*:?-{2,}(?!-*>)/;
+
+  function plain(text) {
+    const bare = String(text).replace(/\*\*|__|`/g, "");
+    if (!bare.trim().startsWith("|")) return bare;
+    return bare.trim().replace(/^\||\|$/g, "").split("|").map((c) => c.trim()).filter(Boolean).join(": ");
+  }
 
   function statementParts(text) {
     const lines = String(text || "").split("\n");
     const first = lines.findIndex((line, i) => i > 0 && LIST_ITEM.test(line));
-    if (first < 0) return { head: text, items: [] };
+    if (first < 0) return { head: plain(text), items: [] };
     const indent = (line) => line.length - line.trimStart().length;
     const items = [];
-    for (const line of lines.slice(first).filter((l) => l.trim())) {
-      const text = line.replace(ITEM_MARKER, "");
+    for (const line of lines.slice(first).filter((l) => l.trim() && !TABLE_RULE.test(l.trim()))) {
+      const item = plain(line.replace(ITEM_MARKER, ""));
       // A sub-item reads as the end of its item.
-      if (items.length && indent(line) > indent(lines[first])) items[items.length - 1] += ` ${text}`;
-      else items.push(text);
+      if (items.length && indent(line) > indent(lines[first])) items[items.length - 1] += ` ${item}`;
+      else items.push(item);
     }
-    return { head: lines.slice(0, first).join(" "), items };
+    return { head: plain(lines.slice(0, first).join(" ")), items };
   }
 
   function statementItem(statement) {

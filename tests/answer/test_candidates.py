@@ -127,3 +127,17 @@ def test_a_list_that_runs_to_the_passage_end_or_is_long_is_not_shown():
         hit = make_hit(GUIDE, text, 0, len(text), 1.0)
         lead = next(c for c in candidates_from_hits([hit]) if c.text.startswith("Obtain"))
         assert lead.shown_end is None and lead.shown_text == lead.text
+
+
+def test_a_lead_in_takes_a_small_table_after_it_but_a_list_stops_where_a_table_starts():
+    table = (
+        "Airflow limitation in these patients is graded by the FEV1 as follows:\n\n"
+        "| Grade | FEV1 |\n|---|---|\n| **GOLD 1** | >= 80% |\n| GOLD 2 | 50-79% |\n\nGrades guide therapy.\n"
+    )
+    hit = make_hit(GUIDE, table, 0, len(table), 1.0)
+    lead = next(c for c in candidates_from_hits([hit]) if c.text.startswith("Airflow"))
+    assert lead.shown_text.endswith("| GOLD 2 | 50-79% |")
+    mixed = LEAD_IN.replace("\n\nSputum", "\n| a | b |\n|---|---|\n\nSputum")
+    hit = make_hit(GUIDE, mixed, 0, len(mixed), 1.0)
+    lead = next(c for c in candidates_from_hits([hit]) if c.text.startswith("Obtain"))
+    assert lead.shown_text.endswith("treated empirically for MRSA")

@@ -141,7 +141,8 @@ def test_markup_is_removed_for_display_but_kept_in_the_statement(answer):
 def test_a_lead_in_list_renders_as_a_sub_list_and_layout_breaks_do_not(answer):
     listed = replace(
         answer.guidelines[0],
-        text="Obtain cultures in adults who:\n\n1. are **severe** <script>x</script>\n2. have MRSA:\n   - on a swab",
+        text="Obtain cultures in adults who:\n\n1. are **severe** <script>x</script>\n"
+        "2. have MRSA:\n   - on a swab",
     )
     wrapped = replace(answer.guidelines[0], text="A line broken by the\nsource layout stays one sentence.")
     page = replace(answer, guidelines=[listed, wrapped], bottom_line=[listed])
@@ -149,5 +150,8 @@ def test_a_lead_in_list_renders_as_a_sub_list_and_layout_breaks_do_not(answer):
     assert "who: [" in text and "\n  - are severe <script>x</script>\n  - have MRSA: on a swab" in text
     assert "A line broken by the source layout stays one sentence." in text
     html = render_html(page)
-    assert '<ul class="items"><li>are severe &lt;script&gt;x&lt;/script&gt;</li><li>have MRSA: on a swab</li></ul>' in html
+    items = "<li>are severe &lt;script&gt;x&lt;/script&gt;</li><li>have MRSA: on a swab</li>"
+    assert f'<ul class="items">{items}</ul>' in html
     assert '<div class="statement">' in html and "<script>" not in html
+    table = replace(listed, text="Graded by FEV1:\n\n| Grade | FEV1 |\n|---|---|\n| **GOLD 1** | >= 80% |")
+    assert "\n  - Grade: FEV1\n  - GOLD 1: >= 80%" in render_text(replace(page, guidelines=[table]))
