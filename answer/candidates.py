@@ -141,7 +141,7 @@ def list_end(text: str, end: int) -> int | None:
     list follows, it is longer than MAX_LIST_ITEMS / MAX_LIST_WORDS, or it runs to the end of ``text``."""
     if not strip_markup(text[max(0, end - 12) : end]).endswith(":"):  # the sentence's end, markup aside
         return None
-    items, words, last, table = 0, 0, None, None
+    items, words, last, table, indent = 0, 0, None, None, 0
     pos = text.find("\n", end)
     while pos != -1:
         line_start = pos + 1
@@ -149,9 +149,10 @@ def list_end(text: str, end: int) -> int | None:
         line = text[line_start : line_end if line_end != -1 else len(text)]
         if line.strip():
             row = line.lstrip().startswith("|")
-            if not LIST_ITEM.match(line) or (table is not None and row != table):
-                break  # the list (or table) ended inside the passage
-            table = row
+            depth = len(line) - len(line.lstrip())
+            if not LIST_ITEM.match(line) or (table is not None and (row != table or depth < indent)):
+                break  # the list (or table) ended inside the passage: a different block, or an outer item
+            table, indent = row, depth if table is None else indent
             items += 1
             words += word_count(line)
             last = line_start + len(line.rstrip())

@@ -141,3 +141,16 @@ def test_a_lead_in_takes_a_small_table_after_it_but_a_list_stops_where_a_table_s
     hit = make_hit(GUIDE, mixed, 0, len(mixed), 1.0)
     lead = next(c for c in candidates_from_hits([hit]) if c.text.startswith("Obtain"))
     assert lead.shown_text.endswith("treated empirically for MRSA")
+
+
+def test_a_nested_lead_in_takes_its_sub_items_and_stops_at_the_next_outer_item():
+    text = (
+        "- First flare only: urate-lowering therapy is conditionally recommended against.\n"
+        "  - Exception: a first flare with any of the following warrants urate-lowering therapy:\n"
+        "    - CKD stage 3 or worse\n"
+        "    - Urolithiasis\n"
+        "- Asymptomatic hyperuricemia: urate-lowering therapy is conditionally recommended against.\n"
+    )
+    hit = make_hit(GUIDE, text, 0, len(text), 1.0)
+    lead = next(c for c in candidates_from_hits([hit]) if c.text.startswith("Exception"))
+    assert lead.shown_text.endswith("- Urolithiasis")
