@@ -35,7 +35,9 @@ LEAD_IN_MIN_WORDS = 7
 # A longer lead-in ("Obtain pretreatment blood cultures in adults with CAP who:") is incomplete without the
 # list or small table after it: its statement takes it along (one item or row a line) when it is this short
 # and ends inside the passage. A longer or cut-off list leaves the lead-in alone, as before.
-LIST_ITEM = re.compile(r"[ \t]*(?:(?:[-*+•■●▪◦・]|\d{1,3}[.)])[ \t]+\S|\|)")  # a bullet, number or table row
+_ITEM = r"(?:[-*+•■●▪◦・]|\d{1,3}[.)])"  # a list item's bullet (Markdown's or an OCR'd glyph) or number
+LIST_ITEM = re.compile(rf"[ \t]*(?:{_ITEM}[ \t]+\S|\|)")  # a list item or a table row
+ITEM_MARKER = re.compile(rf"^\s*{_ITEM}\s+")
 MAX_LIST_ITEMS = 8
 MAX_LIST_WORDS = 80
 # Long sentences are trimmed at clause boundaries so one statement stays readable.
@@ -149,7 +151,7 @@ def list_end(text: str, end: int) -> int | None:
         line = text[line_start : line_end if line_end != -1 else len(text)]
         if line.strip():
             row = line.lstrip().startswith("|")
-            depth = len(line) - len(line.lstrip())
+            depth = indent_of(line)
             if not LIST_ITEM.match(line) or (table is not None and (row != table or depth < indent)):
                 break  # the list (or table) ended inside the passage: a different block, or an outer item
             table, indent = row, depth if table is None else indent
@@ -158,14 +160,16 @@ def list_end(text: str, end: int) -> int | None:
             last = line_start + len(line.rstrip())
             if items > MAX_LIST_ITEMS or words > MAX_LIST_WORDS:
                 return None
-        elif items:
-            nxt = text[line_start:].lstrip("\n")
-            if not nxt.strip() or not LIST_ITEM.match(nxt):
-                break
+        elif items and not text[line_start:].strip():
+            break  # only blank lines follow the list: the passage holds all of it
         pos = line_end
     else:
         return None  # the passage ends inside the list (or right after it): it may go on
     return last
+
+
+def indent_of(line: str) -> int:
+    return len(line) - len(line.lstrip())
 
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
-from answer.candidates import LIST_ITEM, TABLE_RULE
+from answer.candidates import ITEM_MARKER, LIST_ITEM, TABLE_RULE, indent_of
 from answer.leads import source_name, stance_phrase
 from answer.text import strip_markup
 from curbside.types import Answer, DocMeta, Reference, Statement
@@ -33,9 +31,6 @@ def display_text(statement: Statement) -> str:
     return strip_markup(statement.text)
 
 
-_ITEM_MARKER = re.compile(r"^\s*(?:[-*+•■●▪◦・]|\d{1,3}[.)])\s+")
-
-
 def display_parts(statement: Statement) -> tuple[str, list[str]]:
     """The extract as the reader sees it, split into its sentence and the items of the list it introduces
     (none for most statements; a line broken by the source's layout is not an item)."""
@@ -44,19 +39,16 @@ def display_parts(statement: Statement) -> tuple[str, list[str]]:
     if first_item is None:
         return display_text(statement), []
     head = strip_markup("\n".join(lines[:first_item]))
-    indent = _indent(lines[first_item])
+    indent = indent_of(lines[first_item])
     items: list[str] = []
     for line in (x for x in lines[first_item:] if x.strip() and not TABLE_RULE.match(x.strip())):
-        text = strip_markup(_ITEM_MARKER.sub("", line))
-        if items and _indent(line) > indent:
+        text = strip_markup(ITEM_MARKER.sub("", line))
+        if items and indent_of(line) > indent:
             items[-1] = f"{items[-1]} {text}"  # a sub-item reads as the end of its item
         else:
             items.append(text)
     return head, items
 
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip())
 
 
 def references_by_number(answer: Answer) -> dict[int, Reference]:

@@ -99,20 +99,20 @@ def _synonyms_used(text: str) -> tuple[tuple[tuple[frozenset[str], ...], tuple[s
         wordings = [entry.term, *entry.phrases]
         case_sensitive = entry.case_sensitive
         used = tuple(w for w in wordings if contains_phrase(text, w, case_sensitive and w == entry.term))
-        if not used:
-            continue
-        stem_sets = tuple(dict.fromkeys(_specific(w) for w in wordings if _specific(w)))
-        if stem_sets:
+        if used and (stem_sets := _stem_sets(wordings)):
             out.append((stem_sets, used))
     # A drug the question names is also expressed by its class ("bridge with prednisone?" is answered by
     # "glucocorticoids should serve as a bridge"); not the reverse: a class question is not about one drug.
     for entry in drug_classes():
-        if contains_phrase(text, entry.term, False):
-            wordings = [entry.term, *entry.phrases]
-            stem_sets = tuple(dict.fromkeys(_specific(w) for w in wordings if _specific(w)))
-            if stem_sets:
-                out.append((stem_sets, (entry.term,)))
+        wordings = [entry.term, *entry.phrases]
+        if contains_phrase(text, entry.term, False) and (stem_sets := _stem_sets(wordings)):
+            out.append((stem_sets, (entry.term,)))
     return tuple(out)
+
+
+def _stem_sets(wordings: list[str]) -> tuple[frozenset[str], ...]:
+    """The distinct non-empty stem sets of a concept's wordings."""
+    return tuple(dict.fromkeys(_specific(w) for w in wordings if _specific(w)))
 
 
 def _concepts(text: str, weight: Callable[[str], float], scale: float) -> list[Concept]:

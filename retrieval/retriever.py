@@ -189,7 +189,7 @@ class Retriever:
         present: set[str] = set()
         for doc_id in list(dict.fromkeys(h.chunk.doc_id for h in hits))[:COVERAGE_DOCS]:
             words = self._doc_stems(doc_id)
-            if topic and doc_id not in continued and not any(t <= words for t in topic):
+            if topic and doc_id not in continued and not _names_topic(words, topic):
                 continue
             # "How does the USPSTF position compare?": a USPSTF document need not say "USPSTF".
             present |= words | self._title_stems(doc_id)
@@ -229,7 +229,7 @@ class Retriever:
         out = []
         for hit in hits:
             words = stems(hit.chunk.text) | self._title_stems(hit.doc.doc_id)
-            if any(t <= words for t in topic):
+            if _names_topic(words, topic):
                 out.append(hit)
         return out
 
@@ -247,7 +247,7 @@ class Retriever:
             if doc_id in continued:
                 continue
             words = self._doc_stems(doc_id) | self._title_stems(doc_id)
-            if not any(t <= words for t in topic):
+            if not _names_topic(words, topic):
                 out.add(doc_id)
         return frozenset(out)
 
@@ -507,3 +507,8 @@ class Retriever:
         if missing and all(s.missing_terms for s in signals.values() if s.best_dense > 0):
             return "No indexed guideline or research passage addresses: " + ", ".join(missing) + "."
         return "No indexed guideline or research passage is close enough to this question."
+
+
+def _names_topic(words: Set[str], topic: list[frozenset[str]]) -> bool:
+    """Whether ``words`` (stems) name some topic word: all the stems of one of ``topic``'s stem sets."""
+    return any(t <= words for t in topic)

@@ -101,14 +101,18 @@ def test_late_statements_come_only_from_shown_or_on_topic_documents(seed_result)
     assert len({s.candidate.doc.doc_id for s in free}) >= 2
 
 
+def _passage_candidates(text: str) -> list:
+    """The candidate sentences of one guideline passage holding ``text``."""
+    return candidates_from_hits([make_hit(KNEE_GUIDELINE, text, 0, len(text), 0.9)])
+
+
 def test_shared_grading_labels_do_not_make_two_recommendations_redundant() -> None:
     text = (
         "Beta-blockers are the preferred antihypertensive drug class (Class I, Level of Evidence C-EO). "
         "Thiazides are preferred (Class I, Level of Evidence A)."
     )
-    hit = make_hit(KNEE_GUIDELINE, text, 0, len(text), 0.9)
     query = "which oral class is preferred"
-    scored = score_candidates(query, candidates_from_hits([hit]), None)
+    scored = score_candidates(query, _passage_candidates(text), None)
     assert len(scored) == 2
     picked = pick(scored, max_statements=5, max_words=1000, query_tokens=token_set(query))
     assert len(picked) == 2
@@ -121,9 +125,8 @@ def test_a_recommendation_against_is_not_redundant_with_one_for_the_same_test() 
         "We recommend to obtain pretreatment sputum Gram stain and culture in adults with severe CAP "
         "(Strong recommendation, Very low quality of evidence)."
     )
-    hit = make_hit(KNEE_GUIDELINE, text, 0, len(text), 0.9)
     query = "should sputum cultures go off before the first dose"
-    candidates = candidates_from_hits([hit])
+    candidates = _passage_candidates(text)
     assert [c.recommendation.direction for c in candidates if c.recommendation] == ["against", "for"]
     scored = score_candidates(query, candidates, None)
     picked = pick(scored, max_statements=5, max_words=1000, query_tokens=token_set(query))
@@ -137,8 +140,7 @@ def test_a_recommendation_is_not_kept_off_the_page_by_a_line_repeating_it() -> N
         "Initiate methotrexate at an oral dose and titrate it to 15 mg weekly within 4 to 6 weeks. "
         "We recommend methotrexate titrated to 15 mg weekly within 4 to 6 weeks (Conditional, Moderate)."
     )
-    hit = make_hit(KNEE_GUIDELINE, text, 0, len(text), 0.9)
-    scored = score_candidates("methotrexate dose", candidates_from_hits([hit]), None)
+    scored = score_candidates("methotrexate dose", _passage_candidates(text), None)
     summary_first = sorted(scored, key=lambda s: s.candidate.recommendation is not None)
     assert summary_first[0].candidate.recommendation is None
     assert len(pick(summary_first, max_statements=5, max_words=1000)) == 2
