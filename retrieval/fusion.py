@@ -5,7 +5,7 @@ Everything works on row numbers and plain scores so it can be tested without an 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass
 
 from curbside.types import DocMeta, Hit, RetrievalResult
@@ -102,6 +102,35 @@ def cap_per_doc(
         if per_doc.get(doc, 0) >= cap:
             continue
         per_doc[doc] = per_doc.get(doc, 0) + 1
+        kept.append((row, score))
+        if len(kept) >= limit:
+            break
+    return kept
+
+
+def keep_room_for_others(
+    ranked: Sequence[tuple[int, float]],
+    doc_of: Callable[[int], str],
+    favoured: Set[str],
+    room: int,
+    limit: int,
+) -> list[tuple[int, float]]:
+    """The first ``limit`` rows, of which at most ``limit - room`` come from ``favoured`` documents when
+    other documents have rows to fill the room; order is preserved.
+
+    A follow-up boosts the documents the conversation cited, and three of them at a few passages each can
+    fill every slot: "should we screen every teenager?" after a depression-treatment turn then never sees
+    the screening statement it asks about.
+    """
+    others = [r for r in ranked if doc_of(r[0]) not in favoured]
+    room = min(room, len(others))
+    kept: list[tuple[int, float]] = []
+    favoured_kept = 0
+    for row, score in ranked:
+        if doc_of(row) in favoured:
+            if favoured_kept >= limit - room:
+                continue
+            favoured_kept += 1
         kept.append((row, score))
         if len(kept) >= limit:
             break

@@ -22,7 +22,7 @@ from retrieval.coverage import TermStats, asked_terms, coverage_of_stems
 from retrieval.facets import detect_facet
 from retrieval.floors import Floors, PoolFloor, effective_floors, passes_floor
 from retrieval.followup import RewrittenQuery, announces_new_topic, rewrite_followup
-from retrieval.fusion import Filters, cap_per_doc, rank_fused, rrf_fuse, weighted_fuse
+from retrieval.fusion import Filters, cap_per_doc, keep_room_for_others, rank_fused, rrf_fuse, weighted_fuse
 from retrieval.organizations import OrganizationNames
 from retrieval.vocabulary import expand_query, is_technical, stems
 
@@ -35,6 +35,8 @@ REFERS_BACK_BOOST = 0.5  # the follow-up points at them ("is that a strong recom
 CONTINUATION_BOOST = 0.1  # same topic, so the same documents are likely still relevant
 # ... for documents of an organization the question names ("what does the USPSTF say?").
 NAMED_ORGANIZATION_BOOST = 0.2
+# Slots of a pool's hits kept for documents the conversation has not cited (when any match).
+ROOM_FOR_NEW_DOCUMENTS = 2
 # How many of a pool's top documents are searched (all their passages) for the question's specific words: a
 # guideline section often names the drug in one passage and doses it in the next. Only the top few: a word
 # found further down is usually in a document on another subject ("azithromycin" in a pneumonia guideline
@@ -468,7 +470,14 @@ class Retriever:
                 if named and self._doc(doc_id).organization in named:
                     share += NAMED_ORGANIZATION_BOOST
                 fused[row] += top * share
-        ranked = cap_per_doc(rank_fused(fused), lambda r: self._chunk(r).doc_id, s.per_doc_cap, s.k_per_pool)
+        doc_of = lambda r: self._chunk(r).doc_id  # noqa: E731
+        if boosted:
+            capped = cap_per_doc(rank_fused(fused), doc_of, s.per_doc_cap, len(fused))
+            ranked = keep_room_for_others(
+                capped, doc_of, boosted.keys(), ROOM_FOR_NEW_DOCUMENTS, s.k_per_pool
+            )
+        else:
+            ranked = cap_per_doc(rank_fused(fused), doc_of, s.per_doc_cap, s.k_per_pool)
         dense_of, bm25_of = dict(dense), dict(lexical)
         hits = [
             Hit(

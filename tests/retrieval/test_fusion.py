@@ -6,7 +6,7 @@ import pytest
 
 from curbside.types import DocMeta
 from retrieval import Filters, cap_per_doc, rrf_fuse, weighted_fuse
-from retrieval.fusion import rank_fused
+from retrieval.fusion import keep_room_for_others, rank_fused
 
 
 def test_rrf_rewards_agreement_between_retrievers() -> None:
@@ -48,6 +48,21 @@ def test_cap_per_doc_keeps_order_and_limit() -> None:
     assert cap_per_doc(ranked, docs.__getitem__, cap=1, limit=2) == [(1, 0.9), (4, 0.6)]
     with pytest.raises(ValueError):
         cap_per_doc(ranked, docs.__getitem__, cap=0, limit=2)
+
+
+def test_favoured_documents_leave_room_for_others() -> None:
+    # Rows 1-6 come from two documents the conversation cited; 7 and 8 from others, ranked lower.
+    ranked = [(1, 0.9), (2, 0.8), (3, 0.7), (4, 0.6), (5, 0.5), (6, 0.4), (7, 0.3), (8, 0.2)]
+    docs = {1: "a", 2: "a", 3: "a", 4: "b", 5: "b", 6: "b", 7: "c", 8: "d"}
+    kept = keep_room_for_others(ranked, docs.__getitem__, {"a", "b"}, room=2, limit=6)
+    assert kept == [(1, 0.9), (2, 0.8), (3, 0.7), (4, 0.6), (7, 0.3), (8, 0.2)]
+    # No other document matched: the favoured ones fill every slot.
+    only_favoured = ranked[:6]
+    assert keep_room_for_others(only_favoured, docs.__getitem__, {"a", "b"}, room=2, limit=6) == only_favoured
+    # Others that rank high anyway take no extra room.
+    mixed = [(7, 0.9), (1, 0.8), (8, 0.7), (2, 0.6)]
+    kept = keep_room_for_others(mixed, docs.__getitem__, {"a"}, room=2, limit=3)
+    assert kept == [(7, 0.9), (1, 0.8), (8, 0.7)]
 
 
 def _meta(**kwargs) -> DocMeta:

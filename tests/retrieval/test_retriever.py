@@ -240,3 +240,16 @@ def test_a_study_matching_a_follow_up_does_not_make_it_a_new_topic(fake_encoder)
             "Would cherry extract prevent recurrent attacks?", conversation
         )
         assert not rewritten.topic_shift and "gout" in rewritten.carried_terms
+
+
+def test_cited_documents_cannot_fill_every_slot(fake_index, fake_encoder) -> None:
+    # The two cited gout documents hold six passages, enough to fill all four slots once boosted; the
+    # follow-up's own subject (spironolactone for resistant hypertension) must still be found.
+    retriever = make(fake_index, fake_encoder, k_per_pool=4)
+    cited = ["acr:gout_flare", "acr:gout_ult"]
+    conversation = Conversation("c5", [Turn("Colchicine for a gout flare?", "", cited)])
+    question = "Does that colchicine advice change if he takes spironolactone?"
+    result = retriever.retrieve(question, conversation)
+    docs = [h.doc.doc_id for h in result.guideline_hits]
+    assert len(docs) == 4 and docs[0] in cited
+    assert "aha:htn" in docs
