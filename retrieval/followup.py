@@ -50,6 +50,11 @@ Specificity = Callable[[str], float]
 _CONTEXT_MARK = "(context:"
 
 
+def is_follow_up_query(query: str) -> bool:
+    """Whether a stored rewritten query carries context from earlier turns."""
+    return _CONTEXT_MARK in query
+
+
 def split_context(query: str) -> tuple[str, str]:
     """A rewritten query's own words and its carried topic words ("" when it carries none)."""
     own, _, context = query.partition(_CONTEXT_MARK)

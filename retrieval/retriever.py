@@ -10,7 +10,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from curbside.settings import RetrievalSettings
-from curbside.types import Chunk, Conversation, DocMeta, Hit, RetrievalResult, pool_of
+from curbside.types import Chunk, Conversation, DocMeta, Hit, RetrievalResult, Turn, pool_of
 from retrieval.context import (
     context_passages,
     cosine_to,
@@ -21,7 +21,7 @@ from retrieval.context import (
 from retrieval.coverage import TermStats, asked_terms, coverage_of_stems
 from retrieval.facets import detect_facet
 from retrieval.floors import Floors, PoolFloor, effective_floors, passes_floor
-from retrieval.followup import RewrittenQuery, announces_new_topic, rewrite_followup
+from retrieval.followup import RewrittenQuery, announces_new_topic, is_follow_up_query, rewrite_followup
 from retrieval.fusion import Filters, cap_per_doc, keep_room_for_others, rank_fused, rrf_fuse, weighted_fuse
 from retrieval.organizations import OrganizationNames
 from retrieval.vocabulary import expand_query, is_technical, stems
@@ -52,6 +52,7 @@ SHIFT_CHECK_DEPTH = 3
 CITED_CLOSENESS = 0.8
 # Carried words at least this specific name the conversation's topic in the evidence check.
 TOPIC_ANCHOR_SPECIFICITY = 0.5
+EVERYDAY_ANCHOR_SPECIFICITY = 0.55
 # Cache bounds: a few hundred questions' passages and their documents (rows of the top documents included).
 CACHED_ROWS = 50_000
 CACHED_DOCS = 20_000
@@ -253,6 +254,13 @@ class Retriever:
                 out.add(doc_id)
         return frozenset(out)
 
+    def _anchors_topic(self, term: str) -> bool:
+        """A carried word that names the conversation's subject: specific, and either technical or rarer still
+        ("course" in "total course" is as rare as "gout" in a guideline index, but is everyday English)."""
+        value = self.specificity(term)
+        everyday_ok = value >= EVERYDAY_ANCHOR_SPECIFICITY
+        return value >= TOPIC_ANCHOR_SPECIFICITY and (is_technical(term) or everyday_ok)
+
     def is_specific(self, term: str) -> bool:
         """A technical word (not everyday English) that is rare enough in the index to name a subject."""
         return is_technical(term) and self.specificity(term) >= MIN_TOPIC_SPECIFICITY
@@ -291,7 +299,8 @@ class Retriever:
         than the previous turn cited, find them confidently (above the guideline floor), and be clearly
         farther from every passage of the cited documents than from its closest passage."""
         text = expand_query(question)
-        cited = set(conversation.turns[-1].cited_doc_ids) if conversation and conversation.turns else set()
+        reference = continued_turn(conversation)
+        cited = set(reference.cited_doc_ids) if reference is not None else set()
         # Searched where the cited documents are: in an index that also holds research, some study always
         # matches a question's words, which says nothing about leaving a guideline conversation's topic.
         pool = self._pool_of_docs(cited)
@@ -322,9 +331,9 @@ class Retriever:
 
         Restricted to the documents that turn cited when it cited any, so the words come from what was shown.
         """
-        if conversation is None or not conversation.turns or not conversation.turns[-1].rewritten.strip():
+        last = continued_turn(conversation)
+        if last is None or not last.rewritten.strip():
             return []
-        last = conversation.turns[-1]
         pool = self._pool_of_docs(last.cited_doc_ids)
         rows = self.index.search_bm25(expand_query(last.rewritten), EVIDENCE_SEARCH_DEPTH, pool=pool)
         chunks = [self._chunk(r) for r, _ in rows]
@@ -363,13 +372,13 @@ class Retriever:
         earlier = [t.question for t in conversation.turns] if same_topic and conversation else []
         own_terms = asked_terms(question, earlier, self.is_specific)
         # The topic's evidence was found by the previous turn only if that turn was answered from documents.
-        last = conversation.turns[-1] if conversation and conversation.turns else None
+        last = continued_turn(conversation)
         continues_topic = same_topic and last is not None and not last.refused and bool(last.cited_doc_ids)
         carried_terms = rewritten.carried_terms if continues_topic else ()
         carried_stems = [(t, frozenset(stems(t))) for t in carried_terms]
         carried = [words for _, words in carried_stems if words]
         topic = [
-            words for t, words in carried_stems if words and self.specificity(t) >= TOPIC_ANCHOR_SPECIFICITY
+            words for t, words in carried_stems if words and self._anchors_topic(t)
         ]
         hits: dict[str, list[Hit]] = {}
         signals: dict[str, PoolSignals] = {}
@@ -429,10 +438,11 @@ class Retriever:
 
     # -- internals -------------------------------------------------------------------------------------------
     def _boosted_docs(self, rewritten: RewrittenQuery, conversation: Conversation | None) -> dict[str, float]:
-        if conversation is None or not conversation.turns or rewritten.topic_shift:
+        last = continued_turn(conversation)
+        if last is None or rewritten.topic_shift:
             return {}
         share = REFERS_BACK_BOOST if rewritten.refers_back else CONTINUATION_BOOST
-        return {doc_id: share for doc_id in conversation.turns[-1].cited_doc_ids}
+        return {doc_id: share for doc_id in last.cited_doc_ids}
 
     def _search_pool(
         self,
@@ -516,6 +526,17 @@ class Retriever:
         if missing and all(s.missing_terms for s in signals.values() if s.best_dense > 0):
             return "No indexed guideline or research passage addresses: " + ", ".join(missing) + "."
         return "No indexed guideline or research passage is close enough to this question."
+
+
+def continued_turn(conversation: Conversation | None) -> Turn | None:
+    """The turn a follow-up continues from: the last one, unless that was a follow-up the index could not
+    answer; then the answered turn before it. "Do I hold her metformin around the scan?" refused in a
+    contrast-nephropathy conversation must not make "when should I recheck her creatinine?" lose the
+    documents the conversation was answered from."""
+    for turn in reversed(conversation.turns if conversation is not None else []):
+        if not (turn.refused and is_follow_up_query(turn.rewritten)):
+            return turn
+    return None
 
 
 def _names_topic(words: Set[str], topic: list[frozenset[str]]) -> bool:

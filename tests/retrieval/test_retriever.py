@@ -8,6 +8,7 @@ from curbside.settings import RetrievalSettings
 from curbside.types import Conversation, Turn
 from retrieval import Filters, Retriever
 from retrieval.floors import Floors, PoolFloor
+from retrieval.retriever import continued_turn
 from tests.retrieval.conftest import CAP, GOUT_FLARE, FakeIndex, meta
 
 OPEN_FLOORS = Floors(PoolFloor(0.0, 0.0), PoolFloor(0.0, 0.0))
@@ -253,3 +254,32 @@ def test_cited_documents_cannot_fill_every_slot(fake_index, fake_encoder) -> Non
     docs = [h.doc.doc_id for h in result.guideline_hits]
     assert len(docs) == 4 and docs[0] in cited
     assert "aha:htn" in docs
+
+
+def test_a_refused_follow_up_does_not_end_the_conversation_topic(fake_index, fake_encoder) -> None:
+    answered = Turn("Colchicine for a gout flare?", "Colchicine for a gout flare?", ["acr:gout_flare"])
+    refused = Turn(
+        "Should he also get the RSV vaccine?",
+        "Should he also get the RSV vaccine? (context: gout, colchicine)",
+        ["idsa:cap"],
+        refused=True,
+    )
+    conversation = Conversation("c6", [answered, refused])
+    assert continued_turn(conversation) is answered
+    result = make(fake_index, fake_encoder).retrieve("what if he has chronic kidney disease?", conversation)
+    assert result.continued_doc_ids == {"acr:gout_flare"}
+    # A refused question that started a new topic is the new topic: nothing older is continued.
+    asked = "Treatment for resistant hypertension?"
+    new_topic = Turn(asked, asked, [], refused=True)
+    assert continued_turn(Conversation("c7", [answered, new_topic])) is new_topic
+    assert continued_turn(Conversation("c8")) is None
+
+
+def test_everyday_carried_words_anchor_the_topic_only_when_rarer(fake_index, fake_encoder) -> None:
+    retriever = make(fake_index, fake_encoder)
+    values = {"pyelonephritis": 0.52, "course": 0.52, "contrast": 0.6, "fever": 0.3}
+    retriever.specificity = values.__getitem__  # type: ignore[method-assign]
+    assert retriever._anchors_topic("pyelonephritis")  # technical and specific
+    assert not retriever._anchors_topic("course")  # "total course": everyday and only as specific
+    assert retriever._anchors_topic("contrast")  # everyday, but rare in the index
+    assert not retriever._anchors_topic("fever")
