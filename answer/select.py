@@ -171,10 +171,13 @@ def score_candidates(
         # Features only for the sentences still in the running: they cost most of the composing time.
         features = feature_matrix(query, kept, wanted_facet, idf, facets, term_weight, topic=topic)
         learned = model.probabilities(features)
+        # A document the conversation continues from is on its topic, whatever its title says ("Flare
+        # management" for "does he need anti-inflammatory cover when we start allopurinol?").
         on_topic: dict[str, bool] = {}
         for c in kept:
             if c.doc.doc_id not in on_topic:
-                on_topic[c.doc.doc_id] = topic.coverage(token_set(c.doc.title)) > 0
+                named = topic.coverage(token_set(c.doc.title)) > 0
+                on_topic[c.doc.doc_id] = named or c.doc.doc_id in on_topic_docs
         scored = [
             Scored(c, float(p), facets[id(c)], document_on_topic=on_topic[c.doc.doc_id])
             for c, p in zip(kept, learned, strict=True)

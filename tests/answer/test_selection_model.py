@@ -146,3 +146,16 @@ def test_a_recommendation_is_not_kept_off_the_page_by_a_line_repeating_it() -> N
     assert len(pick(summary_first, max_statements=5, max_words=1000)) == 2
     recommendation_first = list(reversed(summary_first))
     assert len(pick(recommendation_first, max_statements=5, max_words=1000)) == 1
+
+
+def test_a_continued_document_is_on_topic_whatever_its_title(seed_result) -> None:
+    candidates = candidates_from_hits(seed_result.guideline_hits + seed_result.research_hits)
+    query = "is it safe for him?"  # a follow-up whose own words no document title names
+    scored = score_candidates(query, candidates, None, model=load_model())
+    assert scored and all(s.document_on_topic is False for s in scored)
+    continued = scored[0].candidate.doc.doc_id
+    model = load_model()
+    again = score_candidates(query, candidates, None, model=model, on_topic_docs=frozenset({continued}))
+    judged = {s.candidate.doc.doc_id: s.document_on_topic for s in again}
+    assert judged[continued] is True
+    assert all(v is False for d, v in judged.items() if d != continued)
