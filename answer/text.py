@@ -91,6 +91,7 @@ def strip_markup(text: str) -> str:
 _COUNTED_WORD = re.compile(r"[^\s|*]+")
 
 
+@lru_cache(maxsize=65536)
 def word_count(text: str) -> int:
     """Words as the reader sees them: markup (table pipes, emphasis stars) not counted."""
     return len(_COUNTED_WORD.findall(text))

@@ -59,31 +59,43 @@ class QueryTopic:
 
     concepts: tuple[Concept, ...]
 
-    @property
+    @cached_property
     def terms(self) -> frozenset[str]:
         return frozenset(s for c in self.concepts for w in c.wordings for s in w)
 
     @cached_property
-    def _parts(self) -> tuple[float, tuple[tuple[str, float], ...], tuple[Concept, ...]]:
-        """(total weight, single-word concepts as (stem, weight), the other concepts): most concepts are one
-        word, and a membership test is all they need; coverage runs for every candidate sentence."""
-        single: list[tuple[str, float]] = []
+    def _parts(self) -> tuple[float, dict[str, float], tuple[Concept, ...], dict[str, tuple[int, ...]]]:
+        """(total weight, single-word concepts as stem -> weight, the other concepts, stem -> the other
+        concepts using it): most concepts are one word, and a membership test is all they need; coverage
+        runs for every candidate sentence, so it only looks at the few stems a sentence shares with the
+        topic."""
+        single: dict[str, float] = {}
         other: list[Concept] = []
         for c in self.concepts:
             if len(c.wordings) == 1 and len(c.wordings[0]) == 1:
-                single.append((next(iter(c.wordings[0])), c.weight))
+                stem = next(iter(c.wordings[0]))
+                single[stem] = single.get(stem, 0.0) + c.weight
             else:
                 other.append(c)
-        return sum(c.weight for c in self.concepts), tuple(single), tuple(other)
+        using: dict[str, list[int]] = {}
+        for i, c in enumerate(other):
+            for stem in frozenset().union(*c.wordings):
+                using.setdefault(stem, []).append(i)
+        total = sum(c.weight for c in self.concepts)
+        return total, single, tuple(other), {stem: tuple(ids) for stem, ids in using.items()}
 
     def coverage(self, stems: Iterable[str]) -> float:
         """Weighted share of the concepts that ``stems`` express (0 when the query names no topic)."""
-        total, single, other = self._parts
+        total, single, other, using = self._parts
         if total <= 0:
             return 0.0
         present = stems if isinstance(stems, (set, frozenset)) else frozenset(stems)
-        found = sum(weight for stem, weight in single if stem in present)
-        return (found + sum(c.weight * c.covered(present) for c in other)) / total
+        shared = self.terms.intersection(present)
+        if not shared:
+            return 0.0
+        found = sum(single.get(stem, 0.0) for stem in sorted(shared))
+        touched = sorted({i for stem in shared for i in using.get(stem, ())})
+        return (found + sum(other[i].weight * other[i].covered(shared) for i in touched)) / total
 
 
 def _specific(text: str) -> frozenset[str]:
