@@ -13,6 +13,7 @@ vignette's words.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -55,30 +56,28 @@ def names_treatment(sentence: str) -> bool:
     return False
 
 
-class _NamesTreatment:
-    """A stand-in for a compiled pattern: ``search`` is true when the text names a treatment."""
-
-    def search(self, text: str) -> bool:
-        return bool(_CHOICE.search(text)) or names_treatment(text)
-
-
 # A sentence that states a choice, whatever it names.
 _CHOICE = re.compile(r"\b(?:drug|medicine|medication|treatment|agent)s? of choice\b|\bfirst[- ]line\b", re.I)
 
-# (answer type, cue in the question, evidence of that type in a sentence)
-_TYPES: tuple[tuple[str, re.Pattern[str], re.Pattern[str] | _NamesTreatment], ...] = (
+
+def _states_treatment(text: str) -> bool:
+    return _CHOICE.search(text) is not None or names_treatment(text)
+
+
+# (answer type, cue in the question, test for evidence of that type in a sentence)
+_TYPES: tuple[tuple[str, re.Pattern[str], Callable[[str], object]], ...] = (
     (
         "duration",
         re.compile(r"\b(?:how long|duration|course length|how many (?:days|weeks|months))\b", re.I),
         re.compile(rf"\b(?:for|of|at least|minimum of|no less than|up to|continue\w*|total of)?\s*{_RANGE}"
-                   rf"\s*-?\s*{_SPAN_UNITS}\b|\bindefinite\w*|\blifelong\b", re.I),
+                   rf"\s*-?\s*{_SPAN_UNITS}\b|\bindefinite\w*|\blifelong\b", re.I).search,
     ),
     (
         "dose",
         re.compile(r"\b(?:dose|doses|dosing|dosage|how much|how many (?:tablets|tabs|mg|units)|loading|"
                    r"titrat\w*)\b", re.I),
         re.compile(rf"\b{_RANGE}\s*(?:mg|mcg|µg|g|units?|iu|ml|mmol|tabs?|tablets?|puffs?|actuations?)\b"
-                   r"(?:/(?:kg|day|dose|m2))?", re.I),
+                   r"(?:/(?:kg|day|dose|m2))?", re.I).search,
     ),
     (
         "interval",
@@ -88,14 +87,14 @@ _TYPES: tuple[tuple[str, re.Pattern[str], re.Pattern[str] | _NamesTreatment], ..
                    re.I),
         re.compile(rf"\b(?:every|each|within|after|at)\s+{_RANGE}\s*-?\s*{_SPAN_UNITS}\b|"
                    rf"\b{_RANGE}\s*-?\s*{_SPAN_UNITS}\s+(?:intervals?|after)\b|"
-                   r"\b(?:weekly|monthly|annually|yearly|biannually|every year)\b", re.I),
+                   r"\b(?:weekly|monthly|annually|yearly|biannually|every year)\b", re.I).search,
     ),
     (
         "target",
         re.compile(r"\b(?:target|aim(?:ing)? for|goal|keep (?:it|her|him|the \w+) (?:below|above|under))\b",
                    re.I),
         re.compile(rf"(?:<|>|≤|≥|<=|>=|below|above|under|less than|at least)\s*{_NUMBER}|"
-                   rf"\b{_RANGE}\s*(?:%|mmhg|mg/dl|mmol/l)", re.I),
+                   rf"\b{_RANGE}\s*(?:%|mmhg|mg/dl|mmol/l)", re.I).search,
     ),
     (
         "treatment",
@@ -106,7 +105,7 @@ _TYPES: tuple[tuple[str, re.Pattern[str], re.Pattern[str] | _NamesTreatment], ..
                    r"\bwhat (?:do|should) (?:i|we) (?:give|start|use|prescribe)\b|"
                    r"\b(?:preferred|best|recommended) (?:approach|option|treatment|regimen|management)\b",
                    re.I),
-        _NamesTreatment(),
+        _states_treatment,
     ),
 )
 
@@ -124,7 +123,7 @@ _EVIDENCE = {name: evidence for name, _, evidence in _TYPES}
 def _gives(name: str, sentence: str) -> bool:
     """Whether the sentence holds an answer of type ``name`` (only the types a question asks for are checked:
     looking for drug names costs more than the number patterns)."""
-    return bool(_EVIDENCE[name].search(sentence.replace("**", "")))
+    return bool(_EVIDENCE[name](sentence.replace("**", "")))
 
 
 def gives_expected_type(expected: frozenset[str], sentence: str) -> float:

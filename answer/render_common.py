@@ -50,7 +50,6 @@ def display_parts(statement: Statement) -> tuple[str, list[str]]:
     return head, items
 
 
-
 def references_by_number(answer: Answer) -> dict[int, Reference]:
     return {ref.number: ref for ref in answer.references}
 

@@ -18,19 +18,23 @@ def _cite(citation: Citation) -> str:
 
 
 def _statement(statement: Statement, label: str = "") -> str:
+    return _statement_html(statement, label)[0]
+
+
+def _statement_html(statement: Statement, label: str = "") -> tuple[str, bool]:
+    """The statement's HTML, and whether it holds the sub-list of a lead-in."""
     lead = f'<span class="lead">{escape(statement.lead)}</span> ' if statement.lead else ""
     label_html = f'<span class="source">{escape(label)}:</span> ' if label else ""
     cites = "".join(_cite(c) for c in statement.citations)
     head, items = display_parts(statement)
     listed = _list([escape(item) for item in items], "items") if items else ""
-    return f'{label_html}{lead}<span class="extract">{escape(head)}</span> {cites}{listed}'
+    return f'{label_html}{lead}<span class="extract">{escape(head)}</span> {cites}{listed}', bool(items)
 
 
 def _block(statement: Statement) -> str:
     """A statement standing alone (bottom line, evidence note): a paragraph; a block when it holds a list."""
-    if display_parts(statement)[1]:
-        return f'<div class="statement">{_statement(statement)}</div>'
-    return f"<p>{_statement(statement)}</p>"
+    html, has_list = _statement_html(statement)
+    return f'<div class="statement">{html}</div>' if has_list else f"<p>{html}</p>"
 
 
 def _list(items: list[str], css: str) -> str:

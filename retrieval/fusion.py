@@ -122,8 +122,7 @@ def keep_room_for_others(
     fill every slot: "should we screen every teenager?" after a depression-treatment turn then never sees
     the screening statement it asks about.
     """
-    others = [r for r in ranked if doc_of(r[0]) not in favoured]
-    room = min(room, len(others))
+    room = min(room, sum(1 for row, _ in ranked if doc_of(row) not in favoured))
     kept: list[tuple[int, float]] = []
     favoured_kept = 0
     for row, score in ranked:

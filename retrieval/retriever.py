@@ -484,13 +484,9 @@ class Retriever:
                     share += NAMED_ORGANIZATION_BOOST
                 fused[row] += top * share
         doc_of = lambda r: self._chunk(r).doc_id  # noqa: E731
-        if boosted:
-            capped = cap_per_doc(rank_fused(fused), doc_of, s.per_doc_cap, len(fused))
-            ranked = keep_room_for_others(
-                capped, doc_of, boosted.keys(), ROOM_FOR_NEW_DOCUMENTS, s.k_per_pool
-            )
-        else:
-            ranked = cap_per_doc(rank_fused(fused), doc_of, s.per_doc_cap, s.k_per_pool)
+        # Without boosted documents this is the plain cut to the first k_per_pool.
+        capped = cap_per_doc(rank_fused(fused), doc_of, s.per_doc_cap, len(fused))
+        ranked = keep_room_for_others(capped, doc_of, boosted.keys(), ROOM_FOR_NEW_DOCUMENTS, s.k_per_pool)
         dense_of, bm25_of = dict(dense), dict(lexical)
         hits = [
             Hit(
