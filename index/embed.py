@@ -6,6 +6,7 @@ wasted compute on short snippets), and the output is put back in the caller's or
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -16,9 +17,11 @@ from curbside.progress import Progress
 from curbside.settings import EmbeddingSettings
 
 BACKENDS: tuple[str, ...] = ("torch", "onnx", "onnx-int8")
+QUERY_BACKENDS: tuple[str, ...] = ("auto", *BACKENDS)
 
 _MODELS: dict[tuple[str, str, int], Any] = {}
-_MODELS_LOCK = threading.Lock()
+_MODELS_LOCK = threading.RLock()  # re-entered: the ONNX export checks itself against the torch model
+_LOG = logging.getLogger(__name__)
 
 
 def model_path() -> str:
@@ -64,6 +67,12 @@ class Embedder:
             raise ValueError(
                 f"embedding.backend={self.settings.backend!r} is not one of {', '.join(BACKENDS)}"
             )
+        if self.settings.query_backend not in QUERY_BACKENDS:
+            raise ValueError(
+                f"embedding.query_backend={self.settings.query_backend!r} is not one of "
+                f"{', '.join(QUERY_BACKENDS)}"
+            )
+        self._query_backend: str | None = None
 
     @property
     def model_id(self) -> str:
@@ -121,18 +130,46 @@ class Embedder:
         if produced != self.dimension:
             raise ValueError(f"model produced {produced}-d vectors but embedding.dimension={self.dimension}")
 
+    @property
+    def query_backend(self) -> str:
+        """The backend that encodes questions; resolved (and its model loaded) on first use."""
+        if self._query_backend is None:
+            self._query_backend = self._resolve_query_backend()
+        return self._query_backend
+
+    def _resolve_query_backend(self) -> str:
+        wanted = self.settings.query_backend
+        if wanted != "auto":
+            return wanted
+        if self.settings.backend != "torch":
+            return self.settings.backend  # an ONNX index is queried with its own model, int8 included
+        # A torch index is queried through its fp32 ONNX export when ONNX Runtime is installed: the same
+        # weights give the same vectors (the export is checked against torch before it is used), and one
+        # short question encodes in about half the time. Anything that stops it falls back to torch.
+        try:
+            shared_model("onnx", self.settings.max_seq_length)
+        except ImportError:
+            return "torch"
+        except Exception as exc:  # an unwritable data home, a failed export or parity check
+            _LOG.warning("questions are encoded with torch: the ONNX query model is unavailable (%s)", exc)
+            return "torch"
+        return "onnx"
+
     def encode_query(self, text: str) -> np.ndarray:
         """One query vector, shape (dimension,)."""
-        if self.settings.backend == "torch":
+        backend = self.query_backend
+        if backend == "torch":
             return self._forward_one(text)
-        return self.encode([text])[0]
+        vector = np.asarray(shared_model(backend, self.settings.max_seq_length).encode([text])[0])
+        self._check_dimension(vector.shape[0])
+        return vector.astype(np.float32)
 
     def _forward_one(self, text: str) -> np.ndarray:
         # The model's own forward pass: SentenceTransformer.encode moves the whole model to its device on
         # every call, a few milliseconds per question; the vector is the same (its last module normalises).
         import torch
 
-        model = self._model()
+        model = shared_model("torch", self.settings.max_seq_length)
         prepare = getattr(model, "preprocess", None) or model.tokenize
         with torch.inference_mode():
             vector = model.forward(prepare([text]))["sentence_embedding"][0].numpy().astype(np.float32)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -47,10 +48,42 @@ def export_onnx(target: Path) -> Path:
     model = HiddenStates().eval()
     dummy = torch.ones((1, 8), dtype=torch.long)
     tmp = target / f"model.onnx.tmp-{os.getpid()}"
-    with torch.no_grad():
-        _export(torch, model, dummy, tmp)
-    os.replace(tmp, target / "model.onnx")
+    try:
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the tracer's notes on control flow: the graph is checked below
+            _export(torch, model, dummy, tmp)
+        check_parity(tmp)
+        os.replace(tmp, target / "model.onnx")
+    finally:
+        tmp.unlink(missing_ok=True)
     return target / "model.onnx"
+
+
+# Sentences of different lengths and vocabularies: one padded batch and single questions both run.
+PARITY_PROBES: tuple[str, ...] = (
+    "What is first-line treatment for an acute gout flare?",
+    "and in CKD?",
+    "Apixaban 5 mg twice daily reduced stroke or systemic embolism versus warfarin (HR 0.79; 95% CI "
+    "0.66-0.95).",
+    "Screening for depression in adolescents aged 12 to 18 years is recommended (grade B).",
+)
+PARITY_MIN_COSINE = 0.9999
+
+
+def check_parity(path: Path) -> float:
+    """The lowest cosine between the exported model's vectors and sentence-transformers' on the probes;
+    raises when the export does not reproduce the torch model (a vector from it would not match the index)."""
+    from index.embed import shared_model
+
+    reference = shared_model("torch", 256).encode(list(PARITY_PROBES), normalize_embeddings=True)
+    exported = OnnxSentenceModel(path, 256)
+    singles = [exported.encode([probe]) for probe in PARITY_PROBES]
+    vectors = np.concatenate([exported.encode(list(PARITY_PROBES)), *singles])
+    cosines = (vectors * np.concatenate([reference, reference])).sum(axis=1)
+    lowest = float(cosines.min())
+    if lowest < PARITY_MIN_COSINE:
+        raise RuntimeError(f"ONNX export of the embedding model disagrees with torch (cosine {lowest:.5f})")
+    return lowest
 
 
 def _export(torch: Any, model: Any, dummy: Any, tmp: Path) -> None:

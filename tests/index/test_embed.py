@@ -52,3 +52,59 @@ def test_a_query_longer_than_the_model_limit_matches_its_batch_vector() -> None:
     long_question = "anticoagulation in atrial fibrillation " * 200  # far past 256 word pieces
     batch_vector = embedder.encode([long_question])[0]
     np.testing.assert_allclose(embedder.encode_query(long_question), batch_vector, atol=1e-5)
+
+
+def test_questions_go_through_the_onnx_export_with_the_same_vectors() -> None:
+    pytest.importorskip("onnxruntime", reason="ONNX Runtime is a core dependency; this install lacks it")
+    auto = Embedder()
+    torch_only = Embedder(EmbeddingSettings(query_backend="torch"))
+    assert auto.query_backend == "onnx" and torch_only.query_backend == "torch"
+    assert auto.model_id == torch_only.model_id  # the chunks' vectors, and so the index, are the same
+    for text in TEXTS:
+        assert float(auto.encode_query(text) @ torch_only.encode_query(text)) > 0.9999
+
+
+def test_an_unusable_onnx_export_falls_back_to_torch(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import index.embed as embed
+
+    real = embed.shared_model
+
+    def unwritable_home(backend: str, max_seq_length: int) -> object:
+        if backend != "torch":
+            raise PermissionError("[Errno 13] Permission denied: '/srv/curbside/models'")
+        return real(backend, max_seq_length)
+
+    monkeypatch.setattr(embed, "shared_model", unwritable_home)
+    embedder = Embedder()
+    vector = embedder.encode_query(TEXTS[1])
+    assert embedder.query_backend == "torch"
+    assert "Permission denied" in caplog.text
+    torch_vector = Embedder(EmbeddingSettings(query_backend="torch")).encode_query(TEXTS[1])
+    np.testing.assert_allclose(vector, torch_vector)
+
+
+def test_an_export_that_disagrees_with_torch_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("onnxruntime", reason="ONNX Runtime is a core dependency; this install lacks it")
+    import index.embed as embed
+    from index.embed_onnx import PARITY_PROBES, check_parity, onnx_file
+
+    exported = onnx_file(quantized=False)
+    assert check_parity(exported) > 0.9999
+    # Each probe gets another probe's vector: a model whose vectors do not match the export.
+    torch_vectors = Embedder(EmbeddingSettings(query_backend="torch")).encode(list(PARITY_PROBES))
+    shuffled = np.roll(torch_vectors, 1, axis=0)
+
+    class ShuffledTorch:
+        def encode(self, texts: list[str], **_: object) -> np.ndarray:
+            return shuffled
+
+    monkeypatch.setattr(embed, "shared_model", lambda backend, max_seq: ShuffledTorch())
+    with pytest.raises(RuntimeError, match="disagrees with torch"):
+        check_parity(exported)
+
+
+def test_unknown_query_backend_is_rejected() -> None:
+    with pytest.raises(ValueError, match="query_backend='cuda'"):
+        Embedder(EmbeddingSettings(query_backend="cuda"))
