@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Set
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Protocol
 
 import numpy as np
 
 from curbside.settings import RetrievalSettings
-from curbside.types import Chunk, Conversation, DocMeta, Hit, RetrievalResult, Turn, pool_of
+from curbside.types import Conversation, Hit, RetrievalResult, Turn, pool_of
 from retrieval.context import (
     context_passages,
     cosine_to,
     findings_passages,
-    sibling_groups,
     sibling_passages,
 )
 from retrieval.coverage import TermStats, asked_terms, coverage_of_stems
@@ -23,7 +21,7 @@ from retrieval.facets import detect_facet
 from retrieval.floors import Floors, PoolFloor, effective_floors, passes_floor
 from retrieval.followup import RewrittenQuery, announces_new_topic, is_follow_up_query, rewrite_followup
 from retrieval.fusion import Filters, cap_per_doc, keep_room_for_others, rank_fused, rrf_fuse, weighted_fuse
-from retrieval.organizations import OrganizationNames
+from retrieval.lookups import IndexLookups, SearchIndex
 from retrieval.vocabulary import expand_query, is_technical, stems
 
 POOLS: tuple[str, str] = ("guideline", "research")
@@ -56,29 +54,6 @@ TOPIC_ANCHOR_SPECIFICITY = 0.5
 # guideline index: "course" and "kidneys" 0.51, "gout" 0.56, "contrast" 0.61; "pneumonia" (0.50) and
 # "asthma" (0.51) no longer anchor a topic by themselves.
 EVERYDAY_ANCHOR_SPECIFICITY = 0.55
-# Cache bounds: a few hundred questions' passages and their documents (rows of the top documents included).
-CACHED_ROWS = 50_000
-CACHED_DOCS = 20_000
-CACHED_DOC_STEMS = 2_000  # whole-document stem sets are larger: fewer of them
-
-
-class SearchIndex(Protocol):
-    """What the Retriever needs from an index (index.store.IndexReader provides it)."""
-
-    @property
-    def n_chunks(self) -> int: ...
-
-    def chunk(self, row: int) -> Chunk: ...
-
-    def doc(self, doc_id: str) -> DocMeta | None: ...
-
-    def search_dense(self, qvec: np.ndarray, k: int, pool: str | None = None) -> list[tuple[int, float]]: ...
-
-    def search_bm25(self, query: str, k: int, pool: str | None = None) -> list[tuple[int, float]]: ...
-
-    def rows_of_doc(self, doc_id: str) -> list[int]: ...
-
-    def doc_ids(self) -> list[str]: ...
 
 
 class QueryEncoder(Protocol):
@@ -119,143 +94,25 @@ class Retriever:
         self.embedder: QueryEncoder = embedder
         self.settings = settings or RetrievalSettings()
         self.floors = floors or effective_floors(self.settings)
-        self._stats: TermStats | None = None
-        # Per-instance, bounded caches (thread-safe): a long-running server over a large index would otherwise
-        # end up holding every passage it ever touched.
-        self._chunk_cache = lru_cache(maxsize=CACHED_ROWS)(self.index.chunk)
-        self._stems_cache = lru_cache(maxsize=CACHED_ROWS)(self._load_stems)
-        self._doc_cache = lru_cache(maxsize=CACHED_DOCS)(self._load_doc)
-        self._rows_cache = lru_cache(maxsize=CACHED_DOCS)(self.index.rows_of_doc)
-        self._doc_stems_cache = lru_cache(maxsize=CACHED_DOC_STEMS)(self._load_doc_stems)
-        # Sibling sections and organization names, read from every document's metadata on first use.
-        self._metadata: tuple[dict[str, tuple[str, ...]], OrganizationNames] | None = None
+        self.lookups = IndexLookups(index)
 
-    # -- lookups (cached: the same rows come back turn after turn) -------------------------------------------
+    # -- lookups ---------------------------------------------------------------------------------------------
     def term_stats(self) -> TermStats:
-        if self._stats is None:
-            self._stats = TermStats.from_index(self.index)
-        return self._stats
+        return self.lookups.term_stats()
 
     def cache_sizes(self) -> dict[str, int]:
         """How many passages, stem sets, documents and document row lists are cached now."""
-        caches = {"chunks": self._chunk_cache, "stems": self._stems_cache, "docs": self._doc_cache,
-                  "rows_of_doc": self._rows_cache, "doc_stems": self._doc_stems_cache}
-        return {name: cache.cache_info().currsize for name, cache in caches.items()}
-
-    def _chunk(self, row: int) -> Chunk:
-        return self._chunk_cache(row)
-
-    def _load_doc(self, doc_id: str) -> DocMeta:
-        meta = self.index.doc(doc_id)
-        return meta if meta is not None else DocMeta(doc_id, doc_id, "unknown", "other")
-
-    def _doc(self, doc_id: str) -> DocMeta:
-        return self._doc_cache(doc_id)
-
-    def _load_stems(self, row: int) -> frozenset[str]:
-        return frozenset(stems(self._chunk(row).text))
-
-    def _stems(self, row: int) -> frozenset[str]:
-        return self._stems_cache(row)
-
-    def _all_metadata(self) -> tuple[dict[str, tuple[str, ...]], OrganizationNames]:
-        if self._metadata is None:
-            # Read uncached: the first question must not fill the document cache with the whole index.
-            metas = [m for m in (self.index.doc(d) for d in self.index.doc_ids()) if m is not None]
-            names = OrganizationNames.from_organizations(m.organization for m in metas if m.organization)
-            self._metadata = (sibling_groups(metas), names)
-        return self._metadata
+        return self.lookups.cache_sizes()
 
     def warm_up(self) -> None:
-        """Do now what the first question would otherwise wait for: read every document's metadata (sibling
-        sections, organization names; 0.9 s on a 38,000-document index) and load the embedding model."""
-        self._all_metadata()
+        """Do now what the first question would otherwise wait for: read every document's metadata and load
+        the embedding model."""
+        self.lookups.load_metadata()
         self.embedder.encode_query("warm up")
-
-    def _siblings_of(self, doc_id: str) -> tuple[str, ...]:
-        """The other sections of ``doc_id``'s guideline."""
-        return self._all_metadata()[0].get(doc_id, ())
 
     def named_organizations(self, question: str) -> frozenset[str]:
         """The index's organizations that ``question`` names."""
-        return self._all_metadata()[1].named_in(question)
-
-    def _rows_of_doc(self, doc_id: str) -> list[int]:
-        return self._rows_cache(doc_id)
-
-    def _evidence_stems(
-        self, hits: list[Hit], topic: list[frozenset[str]] | None = None, continued: Set[str] = frozenset()
-    ) -> set[str]:
-        """Word stems of every passage of the top documents.
-
-        On a follow-up, a top document counts only if it speaks of the conversation's topic (``topic``: the
-        stem sets of its specific carried words) or was cited by the previous turn: "azithromycin" found in
-        an asthma guideline says nothing about azithromycin for the typhoid the conversation is about.
-        """
-        present: set[str] = set()
-        for doc_id in list(dict.fromkeys(h.chunk.doc_id for h in hits))[:COVERAGE_DOCS]:
-            words = self._doc_stems(doc_id)
-            if topic and doc_id not in continued and not _names_topic(words, topic):
-                continue
-            # "How does the USPSTF position compare?": a USPSTF document need not say "USPSTF".
-            present |= words | self._title_stems(doc_id)
-        return present
-
-    def _title_stems(self, doc_id: str) -> set[str]:
-        """Stems of a document's organization and title."""
-        meta = self._doc(doc_id)
-        return stems(" ".join(filter(None, (meta.organization, meta.title))))
-
-    def _load_doc_stems(self, doc_id: str) -> frozenset[str]:
-        return frozenset().union(*(self._stems(r) for r in self._rows_of_doc(doc_id)))
-
-    def _doc_stems(self, doc_id: str) -> frozenset[str]:
-        """Stems of all of a document's passages (the top documents recur turn after turn)."""
-        return self._doc_stems_cache(doc_id)
-
-    def _guideline_stems(self, doc_ids: Iterable[str]) -> frozenset[str]:
-        """Stems of every section of the guidelines ``doc_ids`` belong to (``doc_ids`` included).
-
-        A guideline ingested one document per section answers a follow-up if any of its sections does: "Could
-        nitrofurantoin be the oral step-down?" continues from the UTI guideline's step-down section, while
-        nitrofurantoin is discussed in its scope section.
-        """
-        sections = {s for d in doc_ids for s in (d, *self._siblings_of(d))}
-        return frozenset().union(*(self._doc_stems(s) for s in sorted(sections)))
-
-    def _on_topic_research(self, hits: list[Hit], topic: list[frozenset[str]]) -> list[Hit]:
-        """The research passages of ``hits`` that name the conversation's topic (``topic``: the stem sets of
-        its specific carried words) in their own text or their study's title.
-
-        A study found for a follow-up through the carried context alone is not about the patient being
-        discussed: "Am I allowed to go higher with that eGFR?" in a gout conversation finds a trial of renal
-        function on HIV drugs, which never names gout or allopurinol. The passage counts, not the whole
-        article: a full-text trial names many conditions somewhere in its body.
-        """
-        out = []
-        for hit in hits:
-            words = stems(hit.chunk.text) | self._title_stems(hit.doc.doc_id)
-            if _names_topic(words, topic):
-                out.append(hit)
-        return out
-
-    def _off_topic_docs(
-        self, hits: list[Hit], topic: list[frozenset[str]], continued: Set[str]
-    ) -> frozenset[str]:
-        """Documents of ``hits`` that name none of the conversation's topic words (``topic``: stem sets) in
-        their passages or title and were not cited by the previous turn: in a malaria conversation, "Still OK
-        in the first trimester?" also finds pregnancy-screening statements, which say nothing about malaria.
-        None without ``topic``."""
-        if not topic:
-            return frozenset()
-        out: set[str] = set()
-        for doc_id in dict.fromkeys(h.doc.doc_id for h in hits):
-            if doc_id in continued:
-                continue
-            words = self._doc_stems(doc_id) | self._title_stems(doc_id)
-            if not _names_topic(words, topic):
-                out.add(doc_id)
-        return frozenset(out)
+        return self.lookups.named_organizations(question)
 
     def _anchors_topic(self, term: str) -> bool:
         """A carried word that names the conversation's subject: specific, and either technical or rarer still
@@ -278,7 +135,7 @@ class Retriever:
         """The standalone query for ``question``; pass ``previous_rows`` (what ``_previous_rows`` gives for
         ``conversation``) when the caller has them already."""
         rows = self._previous_rows(conversation) if previous_rows is None else previous_rows
-        evidence = frozenset(s for r in rows[:REWRITE_EVIDENCE_DEPTH] for s in self._stems(r)) or None
+        evidence = frozenset(s for r in rows[:REWRITE_EVIDENCE_DEPTH] for s in self.lookups.stems(r)) or None
         rewritten = rewrite_followup(
             question, conversation, self.specificity, MIN_TOPIC_SPECIFICITY, evidence_stems=evidence
         )
@@ -308,7 +165,7 @@ class Retriever:
         # matches a question's words, which says nothing about leaving a guideline conversation's topic.
         pool = self._pool_of_docs(cited)
         found = self.index.search_bm25(text, SHIFT_CHECK_DEPTH, pool=pool)
-        top_docs = {self._chunk(r).doc_id for r, _ in found}
+        top_docs = {self.lookups.chunk(r).doc_id for r, _ in found}
         if top_docs & cited:
             return False
         qvec = np.asarray(self.embedder.encode_query(text), dtype=np.float32)
@@ -319,14 +176,14 @@ class Retriever:
         # passage of a cited document is nearly as close to the question as the closest passage anywhere.
         vectors = self._vectors()
         if vectors is not None:
-            rows = [r for doc_id in sorted(cited) for r in self._rows_of_doc(doc_id)]
+            rows = [r for doc_id in sorted(cited) for r in self.lookups.rows_of_doc(doc_id)]
             if rows and float(np.max(vectors[rows] @ qvec)) >= CITED_CLOSENESS * dense[0][1]:
                 return False
         return True
 
     def _pool_of_docs(self, doc_ids: Iterable[str]) -> str | None:
         """The one pool all of ``doc_ids`` belong to; None (search both) when they span both or are none."""
-        pools = {pool_of(meta.tier) for meta in map(self._doc, doc_ids) if meta.source != "unknown"}
+        pools = {pool_of(meta.tier) for meta in map(self.lookups.doc, doc_ids) if meta.source != "unknown"}
         return pools.pop() if len(pools) == 1 else None
 
     def _previous_rows(self, conversation: Conversation | None) -> list[int]:
@@ -339,11 +196,11 @@ class Retriever:
             return []
         pool = self._pool_of_docs(last.cited_doc_ids)
         rows = self.index.search_bm25(expand_query(last.rewritten), EVIDENCE_SEARCH_DEPTH, pool=pool)
-        chunks = [self._chunk(r) for r, _ in rows]
+        chunks = [self.lookups.chunk(r) for r, _ in rows]
         if last.cited_doc_ids:
             chunks = [c for c in chunks if c.doc_id in set(last.cited_doc_ids)] or chunks
         wanted = {id(c) for c in chunks}
-        return [r for r, _ in rows if id(self._chunk(r)) in wanted]
+        return [r for r, _ in rows if id(self.lookups.chunk(r)) in wanted]
 
     def retrieve(
         self, question: str, conversation: Conversation | None = None, filters: Filters | None = None
@@ -391,14 +248,14 @@ class Retriever:
                 named=named,
             )
             if pool == "research" and topic:
-                hits[pool] = self._on_topic_research(hits[pool], topic)
+                hits[pool] = self.lookups.on_topic_research(hits[pool], topic)
                 best_dense = max((h.dense_score or 0.0 for h in hits[pool]), default=0.0)
             # Research pools keep their dense floor on follow-ups (no conversation set tells where it sits)
             # and are judged on their own passages.
             on_topic = continues_topic and pool == "guideline"
-            evidence = self._evidence_stems(hits[pool], topic, boosted.keys())
+            evidence = self.lookups.evidence_stems(hits[pool], COVERAGE_DOCS, topic, boosted.keys())
             if on_topic:
-                evidence |= self._guideline_stems(boosted.keys())
+                evidence |= self.lookups.guideline_stems(boosted.keys())
             share, missing = coverage_of_stems(own_terms, evidence, self.term_stats())
             # A follow-up adds a word or two, each of them what it asks about: it is covered only when the
             # evidence names them all ("LMWH before an epidural" is not answered by LMWH passages that never
@@ -409,20 +266,21 @@ class Retriever:
         relevant = {
             pool: bool(hits[pool]) and signals[pool].passes(self.floors.for_pool(pool)) for pool in POOLS
         }
+        look = self.lookups
         context: list[Hit] = []
         if relevant["guideline"]:
-            context = context_passages(hits["guideline"], self._rows_of_doc, self._chunk, cosine)
+            context = context_passages(hits["guideline"], look.rows_of_doc, look.chunk, cosine)
             context += sibling_passages(
-                hits["guideline"], self._siblings_of, self._rows_of_doc, self._chunk, self._doc, cosine
+                hits["guideline"], look.siblings_of, look.rows_of_doc, look.chunk, look.doc, cosine
             )
         research_context = (
-            findings_passages(hits["research"], self._rows_of_doc, self._chunk, cosine)
+            findings_passages(hits["research"], look.rows_of_doc, look.chunk, cosine)
             if relevant["research"]
             else []
         )
         # Any carried word will do here (not only the most specific ones, as for the evidence check): a
         # depression-screening statement is on a depression conversation's topic without naming the PHQ-9.
-        off_topic = self._off_topic_docs(hits["guideline"] + context, carried, boosted.keys())
+        off_topic = look.off_topic_docs(hits["guideline"] + context, carried, boosted.keys())
         result = RetrievalResult(
             query=rewritten.query,
             guideline_hits=hits["guideline"],
@@ -465,8 +323,8 @@ class Retriever:
         dense = self.index.search_dense(qvec, depth, pool=pool)
         lexical = self.index.search_bm25(query, depth, pool=pool)
         if filters is not None and not filters.empty:
-            dense = [(r, v) for r, v in dense if filters.accepts(self._doc(self._chunk(r).doc_id))]
-            lexical = [(r, v) for r, v in lexical if filters.accepts(self._doc(self._chunk(r).doc_id))]
+            dense = [(r, v) for r, v in dense if self._accepts(filters, r)]
+            lexical = [(r, v) for r, v in lexical if self._accepts(filters, r)]
         dense, lexical = dense[: s.candidates], lexical[: s.candidates]
         remembered = self._rank_memory(memory or [], pool, cosine if rank_memory else None, filters)
         if s.fusion == "rrf":
@@ -478,20 +336,20 @@ class Retriever:
         if (boosted or named) and fused:
             top = max(fused.values())
             for row in fused:
-                doc_id = self._chunk(row).doc_id
+                doc_id = self.lookups.chunk(row).doc_id
                 share = boosted.get(doc_id, 0.0)
-                if named and self._doc(doc_id).organization in named:
+                if named and self.lookups.doc(doc_id).organization in named:
                     share += NAMED_ORGANIZATION_BOOST
                 fused[row] += top * share
-        doc_of = lambda r: self._chunk(r).doc_id  # noqa: E731
+        doc_of = lambda r: self.lookups.chunk(r).doc_id  # noqa: E731
         # Without boosted documents this is the plain cut to the first k_per_pool.
         capped = cap_per_doc(rank_fused(fused), doc_of, s.per_doc_cap, len(fused))
         ranked = keep_room_for_others(capped, doc_of, boosted.keys(), ROOM_FOR_NEW_DOCUMENTS, s.k_per_pool)
         dense_of, bm25_of = dict(dense), dict(lexical)
         hits = [
             Hit(
-                chunk=self._chunk(row),
-                doc=self._doc(self._chunk(row).doc_id),
+                chunk=self.lookups.chunk(row),
+                doc=self.lookups.doc(self.lookups.chunk(row).doc_id),
                 score=score,
                 pool=pool,
                 bm25_score=bm25_of.get(row),
@@ -501,6 +359,9 @@ class Retriever:
         ]
         return hits, (dense[0][1] if dense else 0.0)
 
+    def _accepts(self, filters: Filters, row: int) -> bool:
+        return filters.accepts(self.lookups.doc(self.lookups.chunk(row).doc_id))
+
     def _vectors(self) -> np.ndarray | None:
         vectors = getattr(self.index, "vectors", None)
         return vectors() if callable(vectors) else vectors
@@ -509,9 +370,9 @@ class Retriever:
         self, rows: list[int], pool: str, cosine: Callable[[int], float] | None, filters: Filters | None
     ) -> list[tuple[int, float]]:
         """This pool's passages of the previous turn, closest to the query first (no vectors: as found)."""
-        rows = [r for r in rows if pool_of(self._chunk(r).tier) == pool]
+        rows = [r for r in rows if pool_of(self.lookups.chunk(r).tier) == pool]
         if filters is not None and not filters.empty:
-            rows = [r for r in rows if filters.accepts(self._doc(self._chunk(r).doc_id))]
+            rows = [r for r in rows if self._accepts(filters, r)]
         if not rows or cosine is None:
             return [(r, 0.0) for r in rows]
         scored = [(r, cosine(r)) for r in rows]
@@ -536,8 +397,3 @@ def continued_turn(conversation: Conversation | None) -> Turn | None:
         if not (turn.refused and is_follow_up_query(turn.rewritten)):
             return turn
     return None
-
-
-def _names_topic(words: Set[str], topic: list[frozenset[str]]) -> bool:
-    """Whether ``words`` (stems) name some topic word: all the stems of one of ``topic``'s stem sets."""
-    return any(t <= words for t in topic)

@@ -127,10 +127,10 @@ def test_empty_question_is_rejected(fake_index, fake_encoder) -> None:
 
 def test_warm_up_reads_the_metadata_and_loads_the_model(fake_index, fake_encoder) -> None:
     retriever = make(fake_index, fake_encoder)
-    assert retriever._metadata is None and not fake_encoder.calls
+    assert not retriever.lookups.metadata_loaded and not fake_encoder.calls
     retriever.warm_up()
-    assert retriever._metadata is not None and fake_encoder.calls
-    assert retriever._siblings_of("acr:gout_flare") == ("acr:gout_ult",)
+    assert retriever.lookups.metadata_loaded and fake_encoder.calls
+    assert retriever.lookups.siblings_of("acr:gout_flare") == ("acr:gout_ult",)
 
 
 def test_facet_is_reported(fake_index, fake_encoder) -> None:
@@ -205,20 +205,6 @@ def test_an_organization_name_counts_as_evidence(fake_index, fake_encoder) -> No
         "What does IDSA recommend for community-acquired pneumonia with comorbidities?"
     )
     assert result.guideline_relevant
-
-
-def test_lookup_caches_are_bounded(fake_index, fake_encoder, monkeypatch) -> None:
-    import retrieval.retriever as retriever_module
-
-    monkeypatch.setattr(retriever_module, "CACHED_ROWS", 2)
-    monkeypatch.setattr(retriever_module, "CACHED_DOCS", 1)
-    monkeypatch.setattr(retriever_module, "CACHED_DOC_STEMS", 1)
-    retriever = make(fake_index, fake_encoder)
-    retriever.retrieve("gout flare colchicine")
-    retriever.retrieve("statin muscle symptoms")
-    sizes = retriever.cache_sizes()
-    assert sizes["chunks"] == 2 and sizes["stems"] <= 2 and sizes["docs"] == 1 and sizes["rows_of_doc"] <= 1
-    assert sizes["doc_stems"] == 1
 
 
 def test_a_study_matching_a_follow_up_does_not_make_it_a_new_topic(fake_encoder) -> None:
