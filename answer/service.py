@@ -22,7 +22,7 @@ from index.errors import CurbsideIndexError, IndexNotFound
 from index.layout import open_current
 from index.store import IndexReader
 from index.versions import reindex
-from retrieval import Retriever
+from retrieval import RetrievalTrace, Retriever
 
 DEFAULT_CORPUS_PREFIXES = ("open-medicine:", "curbside-corpus:")
 # How many cited documents a turn hands to the next as its topic (boosted, and searched for its words).
@@ -98,8 +98,15 @@ class Curbside:
 
     def ask(self, question: str, conversation: Conversation | None = None) -> Answer:
         """Answer ``question``; when a conversation is given, the turn is appended to it."""
+        return self.ask_traced(question, conversation)[0]
+
+    def ask_traced(
+        self, question: str, conversation: Conversation | None = None
+    ) -> tuple[Answer, RetrievalTrace]:
+        """``ask``, also returning the retrieval trace (the rewrite and each pool's relevance signals)."""
         engine = self._current()  # one reference for the whole request: a swap cannot split it
-        result = engine.retriever.retrieve(question, conversation)
+        trace = engine.retriever.trace(question, conversation)
+        result = trace.result
         answer = compose(
             question, result, self.settings.answer,
             embed=self.embedder.encode, term_weight=engine.retriever.specificity,
@@ -109,7 +116,7 @@ class Curbside:
             conversation.turns.append(
                 Turn(question=question, rewritten=result.query, cited_doc_ids=cited, refused=answer.refused)
             )
-        return answer
+        return answer, trace
 
     def warm_up(self) -> None:
         """Open the index, prepare the retriever and the composer: the first question is answered at full

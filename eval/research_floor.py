@@ -80,13 +80,13 @@ def collect(settings: Settings, root: Path) -> list[ResearchQuestion]:
     for conversation_id, questions in _conversations(root):
         conversation = Conversation(conversation_id)
         for number, question in enumerate(questions, start=1):
-            signals = service.retriever.trace(question, conversation).signals["research"]
+            # The conversation goes on as the product answered it.
+            signals = service.ask_traced(question, conversation)[1].signals["research"]
             out.append(
                 ResearchQuestion(
                     CONVERSATIONS, f"{conversation_id}#{number}", False, signals.best_dense, signals.coverage
                 )
             )
-            service.ask(question, conversation)  # the conversation goes on as the product answered it
     return out
 
 

@@ -128,3 +128,20 @@ def test_the_service_path_keeps_guidelines_first_without_term_weights(engine: En
     answer = engine.curbside.ask(SEED_QUESTION)  # with retrieval's own relevance floor
     assert answer.guidelines and _cited_docs(answer.guidelines) <= KNEE_GUIDELINES
     assert verify_answer(answer, engine.curbside.index.chunk_by_id) == []
+
+
+def test_ask_traced_returns_the_answer_and_the_signals_it_rests_on(engine: Engine):
+    from curbside.types import Conversation
+
+    conversation = Conversation("traced")
+    first, first_trace = engine.curbside.ask_traced("What is first-line treatment for an acute gout flare?",
+                                                    conversation)
+    assert not first.refused and first_trace.result.guideline_relevant
+    assert first_trace.signals["guideline"].best_dense > 0 and not first_trace.rewritten.topic_shift
+    assert [t.question for t in conversation.turns] == [first.question]  # appended, as ask() does
+    # The follow-up's trace is the one its answer was composed from: rewritten with the conversation's topic.
+    answer, trace = engine.curbside.ask_traced("and the dose?", conversation)
+    assert trace.result.query == answer.interpreted_as != "and the dose?"
+    # ("gout" is in most passages of this small index, too common to carry; "flare" is not.)
+    assert "flare" in trace.result.query and trace.signals["guideline"].continues_topic
+    assert len(conversation.turns) == 2
