@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ingest.sentence_rules import rule_split
-from retrieval.vocabulary import content_words, drug_classes, stem, stems, synonyms
+from retrieval.vocabulary import content_words, drug_classes, respellings, stem, stems, synonyms
 
 
 @dataclass
@@ -83,36 +83,12 @@ class _PostingCounts(Mapping[str, int]):
         return len(self._vocab)
 
 
-# British spellings and their American forms (evidence is written in either): "nebulised", "haemodynamically",
-# "oesophageal", "anaemia".
-_SPELLING_VARIANTS: tuple[tuple[str, str], ...] = (
-    ("isation", "ization"),
-    ("ise", "ize"),
-    ("ised", "ized"),
-    ("ising", "izing"),
-    ("aem", "em"),
-    ("oe", "e"),
-    ("our", "or"),
-)
-
-
-def _spellings(word: str) -> set[str]:
-    out = {word}
-    for british, american in _SPELLING_VARIANTS:
-        for w in list(out):
-            if british in w:
-                out.add(w.replace(british, american))
-            if american in w and len(american) > 2:
-                out.add(w.replace(american, british))
-    return out
-
-
 def _phrase_alternatives(phrase: str) -> list[set[str]]:
     """Stem sets for a phrase: as written, with one word respelt, and (hyphenated words) by their parts."""
     parts = phrase.lower().split()
     alts = [{stem(w) for w in parts}]
     for i, word in enumerate(parts):
-        for variant in _spellings(word) - {word}:
+        for variant in respellings(word) - {word}:
             alts.append({stem(w) for w in parts[:i] + [variant] + parts[i + 1 :]})
     split = [p for p in re.split(r"[\s/-]+", phrase.lower()) if p]
     if len(split) > len(parts):

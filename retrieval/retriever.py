@@ -22,9 +22,11 @@ from retrieval.floors import Floors, PoolFloor, effective_floors, passes_floor
 from retrieval.followup import RewrittenQuery, announces_new_topic, is_follow_up_query, rewrite_followup
 from retrieval.fusion import Filters, cap_per_doc, keep_room_for_others, rank_fused, rrf_fuse, weighted_fuse
 from retrieval.lookups import IndexLookups, SearchIndex
-from retrieval.vocabulary import expand_query, is_technical, stems
+from retrieval.vocabulary import content_words, expand_query, is_technical, respellings, stem, stems
 
 POOLS: tuple[str, str] = ("guideline", "research")
+# Shorter words are not respelt: "four" is not "for", nor "hour" "hor".
+MIN_RESPELT_LENGTH = 5
 # Words at least this specific (IDF over the indexed chunks, scaled to [0, 1]) name a topic; commoner words
 # carried over would only add noise. 0.3 keeps words found in under about N**0.7 of N chunks.
 MIN_TOPIC_SPECIFICITY = 0.3
@@ -128,6 +130,25 @@ class Retriever:
     def specificity(self, term: str) -> float:
         return self.term_stats().specificity(term)
 
+    def search_text(self, query: str) -> str:
+        """What both retrievers search for ``query``: its synonyms and its words' other spellings appended."""
+        return expand_query(query, self._respelt(query))
+
+    def _respelt(self, query: str) -> list[str]:
+        """The query's words in the other English spelling, those the index uses: "papilloedema" also
+        searches "papilledema", "hemoglobin" also "haemoglobin"."""
+        df = self.term_stats().df
+        out: list[str] = []
+        for word in dict.fromkeys(content_words(query)):
+            if len(word) < MIN_RESPELT_LENGTH or not word.isalpha():
+                continue
+            own = stem(word)
+            for variant in sorted(respellings(word, both_ways=True)):
+                respelt = stem(variant)
+                if respelt != own and df.get(respelt, 0) > 0 and variant not in out:
+                    out.append(variant)
+        return out
+
     # -- the public entry points -----------------------------------------------------------------------------
     def rewrite(
         self, question: str, conversation: Conversation | None = None, previous_rows: list[int] | None = None
@@ -158,7 +179,7 @@ class Retriever:
         """Confirm a topic shift that only the wording suggests: the question alone must find other documents
         than the previous turn cited, find them confidently (above the guideline floor), and be clearly
         farther from every passage of the cited documents than from its closest passage."""
-        text = expand_query(question)
+        text = self.search_text(question)
         reference = continued_turn(conversation)
         cited = set(reference.cited_doc_ids) if reference is not None else set()
         # Searched where the cited documents are: in an index that also holds research, some study always
@@ -195,7 +216,7 @@ class Retriever:
         if last is None or not last.rewritten.strip():
             return []
         pool = self._pool_of_docs(last.cited_doc_ids)
-        rows = self.index.search_bm25(expand_query(last.rewritten), EVIDENCE_SEARCH_DEPTH, pool=pool)
+        rows = self.index.search_bm25(self.search_text(last.rewritten), EVIDENCE_SEARCH_DEPTH, pool=pool)
         chunks = [self.lookups.chunk(r) for r, _ in rows]
         if last.cited_doc_ids:
             chunks = [c for c in chunks if c.doc_id in set(last.cited_doc_ids)] or chunks
@@ -215,7 +236,7 @@ class Retriever:
             raise ValueError("question is empty")
         previous = self._previous_rows(conversation)  # one search, for the rewrite and the memory below
         rewritten = self.rewrite(question, conversation, previous)
-        search_text = expand_query(rewritten.query)
+        search_text = self.search_text(rewritten.query)
         qvec = np.asarray(self.embedder.encode_query(search_text), dtype=np.float32)
         # The stored vectors, opened once per query: fusion, memory and context passages all read them.
         vectors = self._vectors()

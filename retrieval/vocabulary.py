@@ -8,6 +8,7 @@ extend them without touching code.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -169,10 +170,46 @@ def _expansions(text: str, entries: tuple[Synonym, ...]) -> list[str]:
     return unique
 
 
-def expand_query(text: str) -> str:
-    """The query with synonym expansions appended (used for both retrievers)."""
-    extra = expansions(text)
+def expand_query(text: str, respelt: Sequence[str] = ()) -> str:
+    """The query with synonym expansions and ``respelt`` words appended (used for both retrievers)."""
+    extra = expansions(text) + [w for w in respelt if not contains_phrase(text, w, False)]
     return text if not extra else f"{text} ({'; '.join(extra)})"
+
+
+# British spellings and their American forms, as parts of words: documents are written in either (the Nigerian
+# STG writes "haemoglobin", "oedema" and "titre", US guidelines "hemoglobin", "edema" and "titer").
+SPELLING_VARIANTS: tuple[tuple[str, str], ...] = (
+    ("isation", "ization"),
+    ("ise", "ize"),
+    ("ised", "ized"),
+    ("ising", "izing"),
+    ("yse", "yze"),
+    ("aem", "em"),
+    ("oe", "e"),
+    ("our", "or"),
+    ("tre", "ter"),
+)
+
+
+def respellings(word: str, both_ways: bool = False) -> set[str]:
+    """``word`` and its other spellings: British parts replaced by American ones everywhere, American "-ize"
+    forms by British ones. ``both_ways`` also puts back, one place at a time, British letters that American
+    spelling drops ("hemoglobin" -> "haemoglobin", "fetal" -> "foetal"); most such candidates are not words,
+    so callers keep only those a vocabulary knows."""
+    out = {word}
+    for british, american in SPELLING_VARIANTS:
+        for w in list(out):
+            if british in w:
+                out.add(w.replace(british, american))
+            if american in w and len(american) > 2:
+                out.add(w.replace(american, british))
+    if both_ways:
+        for british, american in SPELLING_VARIANTS:
+            start = word.find(american)
+            while start >= 0:
+                out.add(word[:start] + british + word[start + len(american) :])
+                start = word.find(american, start + 1)
+    return out
 
 
 @lru_cache(maxsize=1)

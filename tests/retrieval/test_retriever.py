@@ -269,3 +269,21 @@ def test_everyday_carried_words_anchor_the_topic_only_when_rarer(fake_index, fak
     assert not retriever._anchors_topic("course")  # "total course": everyday and only as specific
     assert retriever._anchors_topic("contrast")  # everyday, but rare in the index
     assert not retriever._anchors_topic("fever")
+
+
+def test_the_search_text_adds_the_other_spelling_only_when_the_index_uses_it(fake_encoder) -> None:
+    index = FakeIndex(
+        [
+            (meta("nstg:anaemia"), ["Severe anaemia: transfuse when haemoglobin is below 4 g/dL."]),
+            (meta("us:edema"), ["Peripheral edema is a common adverse effect of amlodipine."]),
+        ]
+    )
+    retriever = make(index, fake_encoder)
+    assert retriever.search_text("hemoglobin threshold for transfusion in anemia") == (
+        "hemoglobin threshold for transfusion in anemia (haemoglobin; anaemia)"
+    )
+    assert retriever.search_text("oedema on amlodipine") == "oedema on amlodipine (edema)"
+    # "tumour" -> "tumor" is a word, but not one this index uses.
+    assert retriever.search_text("tumour lysis") == "tumour lysis"
+    # The American passage is found for the British word (the fake dense side only matches equal stems).
+    assert retriever.retrieve("oedema").guideline_hits[0].doc.doc_id == "us:edema"

@@ -6,7 +6,14 @@ import pytest
 
 from retrieval.coverage import TermStats, coverage
 from retrieval.facets import detect_facet
-from retrieval.vocabulary import content_words, expand_query, expansions, parse_synonyms, synonyms
+from retrieval.vocabulary import (
+    content_words,
+    expand_query,
+    expansions,
+    parse_synonyms,
+    respellings,
+    synonyms,
+)
 
 
 def test_synonym_file_parses_and_every_entry_has_phrases() -> None:
@@ -86,3 +93,18 @@ def test_everyday_words_are_not_technical() -> None:
         pytest.skip("embedding model vocabulary not installed")
     assert not is_technical("husband") and not is_technical("tells")
     assert is_technical("crizanlizumab") and is_technical("denervation")
+
+
+def test_respellings_go_from_british_to_american_and_back_on_request() -> None:
+    assert {"haemodynamically", "hemodynamically"} <= respellings("haemodynamically")
+    assert {"titer", "labor", "bacteremia", "nebulized"} <= (
+        respellings("titre") | respellings("labour") | respellings("bacteraemia") | respellings("nebulised")
+    )
+    assert "haemoglobin" not in respellings("hemoglobin")  # dropped letters come back only when asked
+    both = respellings("hemoglobin", both_ways=True) | respellings("fetal", both_ways=True)
+    assert {"haemoglobin", "foetal"} <= both
+
+
+def test_expand_query_appends_respelt_words_not_already_there() -> None:
+    assert expand_query("papilloedema", ["papilledema"]) == "papilloedema (papilledema)"
+    assert expand_query("edema or oedema", ["oedema"]) == "edema or oedema"
