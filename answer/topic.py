@@ -19,7 +19,7 @@ from typing import Any
 
 from answer.text import token_set, tokens
 from retrieval.followup import split_context
-from retrieval.vocabulary import contains_phrase, content_words, drug_classes, synonyms
+from retrieval.vocabulary import contains_phrase, content_words, drug_classes, respellings, synonyms
 
 # Term -> specificity in [0, 1] over the whole index (retrieval's TermStats.specificity).
 TermWeight = Callable[[str], float]
@@ -139,8 +139,18 @@ def _concepts(text: str, weight: Callable[[str], float], scale: float) -> list[C
             for stem in _specific(part):
                 if stem not in grouped:
                     grouped.add(stem)
-                    out.append(Concept((frozenset({stem}),), scale * weight(part)))
+                    # A British word is also expressed in American spelling ("haemodynamically stable" by
+                    # "hemodynamically stable"), and "-ize" by "-ise".
+                    wordings = [frozenset({stem}), *_respelt_stems(part, stem)]
+                    out.append(Concept(tuple(wordings), scale * weight(part)))
     return out
+
+
+@lru_cache(maxsize=4096)
+def _respelt_stems(word: str, own: str) -> tuple[frozenset[str], ...]:
+    """Single-stem wordings of ``word``'s other spellings (``own``: its own stem)."""
+    out = {s for variant in respellings(word.lower()) - {word.lower()} for s in _specific(variant)}
+    return tuple(frozenset({s}) for s in sorted(out - {own}))
 
 
 def query_topic(query: str, local_idf: dict[str, float], term_weight: TermWeight | None = None) -> QueryTopic:

@@ -19,3 +19,11 @@ def test_a_class_named_in_the_question_is_not_expressed_by_one_drug() -> None:
     assert topic.coverage(token_set("Prednisone is safe in pregnancy.")) < topic.coverage(
         token_set("Glucocorticoids are safe in pregnancy.")
     )
+
+
+def test_a_british_spelling_is_expressed_by_the_american_one() -> None:
+    topic = query_topic("PE confirmed, she's haemodynamically stable. Which anticoagulant?", {})
+    american = topic.coverage(token_set("In hemodynamically stable PE, start an anticoagulant."))
+    british = topic.coverage(token_set("In haemodynamically stable PE, start an anticoagulant."))
+    without = topic.coverage(token_set("In stable PE, start an anticoagulant."))
+    assert american == british > without
