@@ -52,7 +52,7 @@ class IndexLookups:
         self.index = index
         self._stats: TermStats | None = None
         self.chunk = lru_cache(maxsize=CACHED_ROWS)(index.chunk)
-        self.stems = lru_cache(maxsize=CACHED_ROWS)(self._load_stems)
+        self.row_stems = lru_cache(maxsize=CACHED_ROWS)(self._load_stems)  # a passage's stems, by row
         self.doc = lru_cache(maxsize=CACHED_DOCS)(self._load_doc)
         self.rows_of_doc = lru_cache(maxsize=CACHED_DOCS)(index.rows_of_doc)
         # Stems of all of a document's passages (the top documents recur turn after turn).
@@ -67,7 +67,7 @@ class IndexLookups:
 
     def cache_sizes(self) -> dict[str, int]:
         """How many passages, stem sets, documents and document row lists are cached now."""
-        caches = {"chunks": self.chunk, "stems": self.stems, "docs": self.doc,
+        caches = {"chunks": self.chunk, "stems": self.row_stems, "docs": self.doc,
                   "rows_of_doc": self.rows_of_doc, "doc_stems": self.doc_stems}
         return {name: cache.cache_info().currsize for name, cache in caches.items()}
 
@@ -79,7 +79,7 @@ class IndexLookups:
         return frozenset(stems(self.chunk(row).text))
 
     def _load_doc_stems(self, doc_id: str) -> frozenset[str]:
-        return frozenset().union(*(self.stems(r) for r in self.rows_of_doc(doc_id)))
+        return frozenset().union(*(self.row_stems(r) for r in self.rows_of_doc(doc_id)))
 
     @property
     def metadata_loaded(self) -> bool:

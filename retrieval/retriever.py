@@ -102,10 +102,6 @@ class Retriever:
     def term_stats(self) -> TermStats:
         return self.lookups.term_stats()
 
-    def cache_sizes(self) -> dict[str, int]:
-        """How many passages, stem sets, documents and document row lists are cached now."""
-        return self.lookups.cache_sizes()
-
     def warm_up(self) -> None:
         """Do now what the first question would otherwise wait for: read every document's metadata and load
         the embedding model."""
@@ -156,7 +152,8 @@ class Retriever:
         """The standalone query for ``question``; pass ``previous_rows`` (what ``_previous_rows`` gives for
         ``conversation``) when the caller has them already."""
         rows = self._previous_rows(conversation) if previous_rows is None else previous_rows
-        evidence = frozenset(s for r in rows[:REWRITE_EVIDENCE_DEPTH] for s in self.lookups.stems(r)) or None
+        shown = rows[:REWRITE_EVIDENCE_DEPTH]
+        evidence = frozenset(s for r in shown for s in self.lookups.row_stems(r)) or None
         rewritten = rewrite_followup(
             question, conversation, self.specificity, MIN_TOPIC_SPECIFICITY, evidence_stems=evidence
         )

@@ -180,8 +180,7 @@ def expand_query(text: str, respelt: Sequence[str] = ()) -> str:
 # STG writes "haemoglobin", "oedema" and "titre", US guidelines "hemoglobin", "edema" and "titer").
 SPELLING_VARIANTS: tuple[tuple[str, str], ...] = (
     ("isation", "ization"),
-    ("ise", "ize"),
-    ("ised", "ized"),
+    ("ise", "ize"),  # also "-ised" / "-ized"
     ("ising", "izing"),
     ("yse", "yze"),
     ("aem", "em"),
