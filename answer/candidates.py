@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from answer.recommendation_cues import recommendation_of
@@ -218,17 +219,59 @@ class _Sentence:
 _PARSED: OrderedDict[tuple[object, ...], tuple[_Sentence, ...]] = OrderedDict()
 PARSE_CACHE_SIZE = 4096
 _PARSED_LOCK = threading.Lock()  # the API answers from several threads
+# Passages parsed before the first question (see prepare_passages), kept for as long as their index serves.
+# Replaced whole, never changed in place, so readers need no lock.
+_PREPARED: dict[tuple[object, ...], tuple[_Sentence, ...]] = {}
+
+
+def _parse_key(hit: Hit) -> tuple[object, ...]:
+    chunk = hit.chunk
+    # Everything the parse reads: the passage (its id, text and ingest spans), the document and the pool.
+    return (chunk.chunk_id, chunk.text, chunk.sentences, chunk.section_path, hit.doc, hit.pool)
+
+
+def prepare_passages(hits: Iterable[Hit]) -> int:
+    """Parse these passages now and keep them, replacing those kept before; returns how many are kept.
+
+    A cold passage costs the composer about as much as the rest of its work on a turn, and a server's next
+    question usually lands on guideline passages no earlier question returned. Parsing the guideline pool
+    once, when the server starts or switches index versions, takes that cost off the questions.
+    """
+    global _PREPARED
+    prepared = {}
+    for hit in hits:
+        key = _parse_key(hit)
+        kept = _PREPARED.get(key)
+        prepared[key] = kept if kept is not None else _parse(hit)
+    _PREPARED = prepared
+    return len(prepared)
+
+
+def prepared_count() -> int:
+    """How many passages are kept parsed now."""
+    return len(_PREPARED)
 
 
 def _parsed(hit: Hit) -> tuple[_Sentence, ...]:
-    chunk = hit.chunk
-    # Everything the parse reads: the passage (its id, text and ingest spans), the document and the pool.
-    key = (chunk.chunk_id, chunk.text, chunk.sentences, chunk.section_path, hit.doc, hit.pool)
+    key = _parse_key(hit)
+    prepared = _PREPARED.get(key)
+    if prepared is not None:
+        return prepared
     with _PARSED_LOCK:
         cached = _PARSED.get(key)
         if cached is not None:
             _PARSED.move_to_end(key)
             return cached
+    parsed = _parse(hit)
+    with _PARSED_LOCK:
+        _PARSED[key] = parsed
+        if len(_PARSED) > PARSE_CACHE_SIZE:
+            _PARSED.popitem(last=False)
+    return parsed
+
+
+def _parse(hit: Hit) -> tuple[_Sentence, ...]:
+    chunk = hit.chunk
     headings = _headings(chunk)
     base_context = token_set(" ".join([hit.doc.title, *chunk.section_path]))
     out: list[_Sentence] = []
@@ -248,12 +291,7 @@ def _parsed(hit: Hit) -> tuple[_Sentence, ...]:
                     rec = recommendation_of(text, hit.doc.organization)
                 context = base_context | token_set(heading)
                 out.append(_Sentence(s, e, rec, token_set(text), cleaned[2], heading, context, shown_end))
-    parsed = tuple(out)
-    with _PARSED_LOCK:
-        _PARSED[key] = parsed
-        if len(_PARSED) > PARSE_CACHE_SIZE:
-            _PARSED.popitem(last=False)
-    return parsed
+    return tuple(out)
 
 
 def candidates_from_hits(hits: list[Hit]) -> list[Candidate]:

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from answer.candidates import prepare_passages
 from answer.compose import compose
 from answer.references import all_statements
 from curbside.runtime import freeze_loaded_objects
@@ -152,10 +153,12 @@ class Curbside:
 
 def prepare_engine(retriever: Retriever, settings: Settings) -> None:
     """Load what the first question would otherwise wait for (model, index metadata, the composer's selection
-    model and patterns), then take it out of the garbage collector's view."""
+    model and patterns, the guideline passages read, stemmed and parsed), then take it out of the garbage
+    collector's view."""
     retriever.warm_up()
     result = retriever.retrieve("warm up: colchicine dose for a gout flare")
     compose(result.query, result, settings.answer, term_weight=retriever.specificity)
+    prepare_passages(retriever.lookups.prepare_pool("guideline", settings.retrieval.prepared_passages))
     freeze_loaded_objects()
 
 

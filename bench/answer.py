@@ -1,6 +1,6 @@
 """Composing time on top of retrieval, over the follow-up dev conversations.
 
-Run: ``python bench/answer.py [--corpus guidelines] [--limit N] [--reuse]``. Every turn is
+Run: ``python bench/answer.py [--corpus guidelines] [--limit N] [--reuse] [--prepared-passages N]``. Every turn is
 retrieved once (the baseline, measured in this same run), then composed with the default
 settings and with the optional embedding re-rank, and rendered. The table shows p50/p95 per
 stage and the question -> rendered answer total, against the targets (compose+render at most
@@ -15,13 +15,14 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from answer.candidates import prepared_count  # noqa: E402
 from answer.compose import compose  # noqa: E402
 from answer.render import render_html, render_text  # noqa: E402
 from answer.service import prepare_engine, topic_documents  # noqa: E402
@@ -60,6 +61,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reuse", action="store_true", help="serve the corpus index as built, without bringing it up to date"
     )
+    parser.add_argument(
+        "--prepared-passages", type=int, default=None,
+        help="guideline passages prepared before the first question (default: the settings' value; 0 = none)",
+    )
     args = parser.parse_args(argv)
 
     from eval.corpora import corpus_settings, ensure_corpus_index
@@ -80,10 +85,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.limit:
         conversations = conversations[: args.limit]
 
+    if args.prepared_passages is not None:
+        prepared = replace(settings.retrieval, prepared_passages=args.prepared_passages)
+        settings = replace(settings, retrieval=prepared)
     rerank = RerankSettings(**asdict(settings.answer))
     retrieval_ms, lexical_ms, embedded_ms, warm_ms, render_ms, total_ms = [], [], [], [], [], []
     unfaithful = 0
-    prepare_engine(retriever, settings)  # as the server does before it reports ready
+    # As the server does before it reports ready.
+    _, prepare_ms = _timed(lambda: prepare_engine(retriever, settings))
     for conv in conversations:
         conversation = Conversation(conv["id"])
         for turn in conv["turns"]:
@@ -121,6 +130,10 @@ def main(argv: list[str] | None = None) -> int:
 
     extra = [c + p for c, p in zip(lexical_ms, render_ms, strict=True)]
     print(f"{len(total_ms)} turns over corpus {args.corpus!r} ({index.n_chunks} chunks)")
+    print(
+        f"server preparation before the first question: {prepare_ms / 1000:.1f} s "
+        f"({prepared_count()} guideline passages prepared)"
+    )
     print("| stage                              |  p50 ms  |  p95 ms  |  max ms  |")
     print("|------------------------------------|----------|----------|----------|")
     print(_row("retrieval (baseline)", retrieval_ms))

@@ -14,7 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
-from curbside.types import Chunk, DocMeta, Hit
+from curbside.types import Chunk, DocMeta, Hit, pool_of
 from retrieval.context import sibling_groups
 from retrieval.coverage import TermStats
 from retrieval.organizations import OrganizationNames
@@ -70,6 +70,24 @@ class IndexLookups:
         caches = {"chunks": self.chunk, "stems": self.row_stems, "docs": self.doc,
                   "rows_of_doc": self.rows_of_doc, "doc_stems": self.doc_stems}
         return {name: cache.cache_info().currsize for name, cache in caches.items()}
+
+    def prepare_pool(self, pool: str, limit: int) -> list[Hit]:
+        """Read up to ``limit`` of ``pool``'s passages (in row order) into the caches, with their stems and
+        their documents' stems, as a question would; returns them as unscored hits for other stages to
+        prepare. The caches keep them while they are within their bounds."""
+        pool_range = getattr(self.index, "pool_range", None)
+        rows = range(*pool_range(pool)) if pool_range is not None else range(self.index.n_chunks)
+        hits: list[Hit] = []
+        for row in rows:
+            if len(hits) >= limit:
+                break
+            chunk = self.chunk(row)
+            if pool_of(chunk.tier) == pool:
+                self.row_stems(row)
+                hits.append(Hit(chunk=chunk, doc=self.doc(chunk.doc_id), score=0.0, pool=pool))
+        for doc_id in dict.fromkeys(h.doc.doc_id for h in hits):
+            self.doc_stems(doc_id)
+        return hits
 
     def _load_doc(self, doc_id: str) -> DocMeta:
         meta = self.index.doc(doc_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from answer.candidates import candidates_from_hits
 from answer.recommendation_cues import recommendation_of
 from curbside.types import DocMeta, Sentence
@@ -154,3 +156,22 @@ def test_a_nested_lead_in_takes_its_sub_items_and_stops_at_the_next_outer_item()
     hit = make_hit(GUIDE, text, 0, len(text), 1.0)
     lead = next(c for c in candidates_from_hits([hit]) if c.text.startswith("Exception"))
     assert lead.shown_text.endswith("- Urolithiasis")
+
+
+def test_prepared_passages_are_parsed_once_and_kept_until_replaced(monkeypatch):
+    import answer.candidates as module
+
+    hit = make_hit(GUIDE, TEXT, 0, len(TEXT), 1.0)
+    parsed: list[object] = []
+    real_parse = module._parse
+    monkeypatch.setattr(module, "_parse", lambda h: parsed.append(h) or real_parse(h))
+    monkeypatch.setattr(module, "_PREPARED", {})
+    monkeypatch.setattr(module, "_PARSED", OrderedDict())
+    assert module.prepare_passages([hit]) == 1 == module.prepared_count()
+    prepared = _texts(candidates_from_hits([hit]))
+    assert len(parsed) == 1  # parsed when prepared, not again when a question returns it
+    module.prepare_passages([hit])
+    assert len(parsed) == 1  # preparing it again keeps the parse already made
+    assert module.prepare_passages([]) == 0  # a new index version's set replaces the old one
+    assert _texts(candidates_from_hits([hit])) == prepared
+    assert len(parsed) == 2  # no longer kept: parsed on demand, to the same sentences

@@ -145,3 +145,14 @@ def test_ask_traced_returns_the_answer_and_the_signals_it_rests_on(engine: Engin
     # ("gout" is in most passages of this small index, too common to carry; "flare" is not.)
     assert "flare" in trace.result.query and trace.signals["guideline"].continues_topic
     assert len(conversation.turns) == 2
+
+
+def test_warm_up_prepares_every_guideline_passage_and_answers_stay_the_same(engine: Engine):
+    from answer.candidates import prepare_passages, prepared_count
+
+    prepare_passages([])
+    cold = render_text(engine.answer(SEED_QUESTION))
+    engine.curbside.warm_up()
+    lo, hi = engine.curbside.index.pool_range("guideline")
+    assert hi > lo and prepared_count() == hi - lo
+    assert render_text(engine.answer(SEED_QUESTION)) == cold

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from curbside.types import Hit
+from curbside.types import Hit, pool_of
 from retrieval.lookups import IndexLookups, names_topic
 from retrieval.vocabulary import stems
 from tests.retrieval.conftest import FakeIndex
@@ -68,3 +68,20 @@ def test_names_topic_needs_all_stems_of_one_topic_word() -> None:
     words = frozenset(stems("urinary tract infection in pregnancy"))
     assert names_topic(words, [frozenset(stems("tract infection"))])
     assert not names_topic(words, [frozenset(stems("respiratory tract"))])
+
+
+def test_prepare_pool_reads_that_pools_passages_in_row_order_up_to_the_limit(fake_index: FakeIndex) -> None:
+    for pool in ("guideline", "research"):
+        look = IndexLookups(fake_index)
+        rows = [r for r, c in enumerate(fake_index.chunks) if pool_of(c.tier) == pool]
+        hits = look.prepare_pool(pool, 10_000)
+        assert [h.chunk.chunk_id for h in hits] == [fake_index.chunks[r].chunk_id for r in rows]
+        assert all(h.pool == pool and h.doc.doc_id == h.chunk.doc_id for h in hits)
+        sizes = look.cache_sizes()
+        assert sizes["stems"] == len(rows)  # what a question would read is read now
+        assert sizes["doc_stems"] == len({h.doc.doc_id for h in hits})
+    look = IndexLookups(fake_index)
+    assert [h.chunk.chunk_id for h in look.prepare_pool("guideline", 2)] == [
+        h.chunk.chunk_id for h in look.prepare_pool("guideline", 10_000)[:2]
+    ]
+    assert look.prepare_pool("guideline", 0) == []
