@@ -66,7 +66,7 @@ class RetrievalSettings:
     guideline_floor: float | None = None
     research_floor: float | None = None
     # Guideline passages read, stemmed (retrieval) and parsed into sentences (the composer) when a server
-    # starts or switches index versions, so that questions do not pay for it: about 0.7 ms and 14 kB each
+    # starts or switches index versions, so that questions do not pay for it: about 0.8 ms and 18 kB each
     # (bench/answer.py); 0 prepares none.
     prepared_passages: int = 10_000
 
