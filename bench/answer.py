@@ -1,7 +1,7 @@
 """Composing time on top of retrieval, over the follow-up dev conversations.
 
-Run: ``python bench/answer.py [--corpus guidelines] [--limit N] [--reuse] [--prepared-passages N]``. Every turn is
-retrieved once (the baseline, measured in this same run), then composed with the default
+Run: ``python bench/answer.py [--corpus guidelines] [--limit N] [--reuse] [--prepared-passages N]``.
+Every turn is retrieved once (the baseline, measured in this same run), then composed with the default
 settings and with the optional embedding re-rank, and rendered. The table shows p50/p95 per
 stage and the question -> rendered answer total, against the targets (compose+render at most
 30 ms p95 extra, total under 60 ms p95).
