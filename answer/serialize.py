@@ -1,7 +1,10 @@
 """The answer's JSON form (schema in answer.schema.json, versioned by SCHEMA_VERSION).
 
 ``answer_from_dict(answer_to_dict(a)) == a`` holds exactly: tuples come back as tuples and
-every optional field keeps its None.
+every optional field keeps its None. Each statement also carries ``display``, the extract as a reader
+sees it (its sentence, and the items of a list it introduces), so that clients show what the server's
+renderers show without repeating their rules; it is derived from ``text`` and not read back.
+Answers of schema 1.0 (without ``display``) still load.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from answer.render_common import display_parts
 from curbside.types import (
     SCHEMA_VERSION,
     Answer,
@@ -23,6 +27,9 @@ from curbside.types import (
 )
 
 SCHEMA_PATH = Path(__file__).with_name("answer.schema.json")
+# 1.1 added each statement's derived ``display``; an answer stored as 1.0 reads the same.
+READABLE_SCHEMA_VERSIONS = ("1.0", SCHEMA_VERSION)
+_STATEMENT_LISTS = ("bottom_line", "guidelines", "evidence_note")
 
 
 class AnswerFormatError(ValueError):
@@ -37,9 +44,20 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _display(statement: Statement) -> dict[str, Any]:
+    head, items = display_parts(statement)
+    return {"head": head, "items": items}
+
+
 def answer_to_dict(answer: Answer) -> dict[str, Any]:
-    """Plain JSON-ready dict: lists for tuples, None kept as null."""
-    return _jsonable(asdict(answer))
+    """Plain JSON-ready dict: lists for tuples, None kept as null, and each statement's ``display``."""
+    data = _jsonable(asdict(answer))
+    pairs = [(d, s) for key in _STATEMENT_LISTS for d, s in zip(data[key], getattr(answer, key), strict=True)]
+    for facet_data, facet in zip(data["research"], answer.research, strict=True):
+        pairs += list(zip(facet_data["statements"], facet.statements, strict=True))
+    for statement_data, statement in pairs:
+        statement_data["display"] = _display(statement)
+    return data
 
 
 def _doc(d: dict[str, Any]) -> DocMeta:
@@ -77,8 +95,9 @@ def _reference(d: dict[str, Any]) -> Reference:
 def answer_from_dict(d: dict[str, Any]) -> Answer:
     """Rebuild an Answer; a missing or mistyped field raises AnswerFormatError naming it."""
     version = d.get("schema_version")
-    if version != SCHEMA_VERSION:
-        raise AnswerFormatError(f"answer schema_version {version!r} is not the supported {SCHEMA_VERSION!r}")
+    if version not in READABLE_SCHEMA_VERSIONS:
+        readable = " or ".join(repr(v) for v in READABLE_SCHEMA_VERSIONS)
+        raise AnswerFormatError(f"answer schema_version {version!r} is not a supported one ({readable})")
     try:
         return Answer(
             question=d["question"],
@@ -92,7 +111,7 @@ def answer_from_dict(d: dict[str, Any]) -> Answer:
             possibly_related=[_doc(m) for m in d["possibly_related"]],
             refusal_message=d.get("refusal_message"),
             disclaimer=d.get("disclaimer", ""),
-            schema_version=version,
+            schema_version=SCHEMA_VERSION,  # read as the current version: 1.0 differs only in display
         )
     except KeyError as err:
         raise AnswerFormatError(f"answer JSON lacks the field {err.args[0]!r}") from err

@@ -75,37 +75,17 @@
     }, `[${citation.ref}]`);
   }
 
-  // A lead-in ("... in adults who:") carries the list or small table after it, one item or row a line;
-  // other line breaks are the source's layout. Same rules as the server's renderers
-  // (answer/render_common.py: display_parts; answer/text.py: strip_markup).
-  const LIST_ITEM = /^[ \t]*(?:(?:[-*+•■●▪◦・]|\d{1,3}[.)])[ \t]+\S|\|)/;
-  const ITEM_MARKER = /^\s*(?:[-*+•■●▪◦・]|\d{1,3}[.)])\s+/;
-  const TABLE_RULE = /^\|?\s*:?-{2,}(?!-*>)/;
-
-  function plain(text) {
-    const bare = String(text).replace(/\*\*|__|`/g, "");
-    if (!bare.trim().startsWith("|")) return bare;
-    return bare.trim().replace(/^\||\|$/g, "").split("|").map((c) => c.trim()).filter(Boolean).join(": ");
-  }
-
-  function statementParts(text) {
-    const lines = String(text || "").split("\n");
-    const first = lines.findIndex((line, i) => i > 0 && LIST_ITEM.test(line));
-    if (first < 0) return { head: plain(text), items: [] };
-    const indent = (line) => line.length - line.trimStart().length;
-    const items = [];
-    for (const line of lines.slice(first).filter((l) => l.trim() && !TABLE_RULE.test(l.trim()))) {
-      const item = plain(line.replace(ITEM_MARKER, ""));
-      // A sub-item reads as the end of its item.
-      if (items.length && indent(line) > indent(lines[first])) items[items.length - 1] += ` ${item}`;
-      else items.push(item);
-    }
-    return { head: plain(lines.slice(0, first).join(" ")), items };
+  // The server sends each extract as a reader sees it (markup removed; a lead-in's list as items), the
+  // same parts its own renderers show (answer/render_common.py: display_parts).
+  function statementParts(statement) {
+    const display = statement.display;
+    if (display && typeof display.head === "string") return { head: display.head, items: display.items || [] };
+    return { head: String(statement.text || ""), items: [] };
   }
 
   function statementItem(statement) {
     const strength = statement.recommendation && statement.recommendation.strength;
-    const parts = statementParts(statement.text);
+    const parts = statementParts(statement);
     return el("li", { class: "statement" },
       statement.lead ? el("span", { class: "lead" }, statement.lead, " ") : null,
       el("span", { class: "extract" }, parts.head),

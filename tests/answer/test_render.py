@@ -155,3 +155,35 @@ def test_a_lead_in_list_renders_as_a_sub_list_and_layout_breaks_do_not(answer):
     assert '<div class="statement">' in html and "<script>" not in html
     table = replace(listed, text="Graded by FEV1:\n\n| Grade | FEV1 |\n|---|---|\n| **GOLD 1** | >= 80% |")
     assert "\n  - Grade: FEV1\n  - GOLD 1: >= 80%" in render_text(replace(page, guidelines=[table]))
+
+
+def test_json_statements_carry_what_a_reader_sees_and_it_is_not_read_back(answer):
+    lead_in = replace(
+        answer.guidelines[0],
+        text=(
+            "Obtain **blood cultures** in adults with CAP who:\n- are treated for MRSA; or\n"
+            "  - were in hospital\n- have severe CAP"
+        ),
+    )
+    answer = replace(answer, guidelines=[lead_in, *answer.guidelines[1:]])
+    data = answer_to_dict(answer)
+    assert data["guidelines"][0]["display"] == {
+        "head": "Obtain blood cultures in adults with CAP who:",
+        "items": ["are treated for MRSA; or were in hospital", "have severe CAP"],
+    }
+    every = data["bottom_line"] + data["guidelines"] + data["evidence_note"]
+    every += [s for facet in data["research"] for s in facet["statements"]]
+    assert every and all(set(s["display"]) == {"head", "items"} for s in every)
+    jsonschema.validate(data, load_schema())
+    assert answer_from_dict(data) == answer  # derived from the text: not a field of the answer
+
+
+def test_an_answer_stored_as_schema_1_0_still_loads(answer):
+    data = answer_to_dict(answer)
+    for key in ("bottom_line", "guidelines", "evidence_note"):
+        for statement in data[key]:
+            del statement["display"]
+    for facet in data["research"]:
+        for statement in facet["statements"]:
+            del statement["display"]
+    assert answer_from_dict({**data, "schema_version": "1.0"}) == answer

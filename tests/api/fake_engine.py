@@ -1,6 +1,6 @@
 """A small in-memory engine with the same methods as ``answer.service.Curbside``.
 
-The engine answers from three tiny documents by word overlap, carries the topic into follow-ups, and
+The engine answers from four tiny documents by word overlap, carries the topic into follow-ups, and
 can be told to block mid-answer or to switch index versions, which the hot-swap tests need.
 """
 
@@ -41,6 +41,11 @@ DOCS: dict[str, tuple[DocMeta, str]] = {
                 extra=(("source_file", "/srv/corpus/pubmed_111.xml"), ("country", "NZ"))),
         "Allopurinol dose escalation above creatinine-clearance based doses lowered urate without more "
         "toxicity. Start low and titrate allopurinol every few weeks to the urate target.",
+    ),
+    "corpus:cap/cultures": (
+        DocMeta("corpus:cap/cultures", "Pneumonia microbiology", "corpus", "guideline", organization="ATS",
+                year=2019),
+        "Obtain **blood cultures** in pneumonia patients:\n- starting MRSA coverage\n- severely ill.",
     ),
     "user:inject": (
         DocMeta("user:inject", f"Hostile title {INJECTION_MARKUP}", "user", "other", year=2024),

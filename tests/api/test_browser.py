@@ -120,6 +120,17 @@ def test_refusal_and_errors_are_explained(page) -> None:
     _shot(page, "4-refusal-and-error")
 
 
+def test_a_lead_in_shows_the_list_it_introduces_as_items(page) -> None:
+    page.fill("#question", "cultures in pneumonia")
+    page.click("#ask-button")
+    page.wait_for_selector(".turn .guidelines ul.items")
+    extract = page.inner_text(".turn .guidelines .extract")
+    assert extract == "Obtain blood cultures in pneumonia patients:"  # the server's display: markup removed
+    assert page.locator(".turn .guidelines ul.items li").all_inner_texts() == [
+        "starting MRSA coverage", "severely ill."
+    ]
+
+
 def test_markup_in_the_corpus_renders_as_text(page) -> None:
     page.fill("#question", "warfarin interactions")
     page.click("#ask-button")

@@ -87,7 +87,7 @@ def test_health_and_readiness_report_the_index(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz").json()
     assert ready["ready"] is True
-    assert (ready["index_version"], ready["n_documents"], ready["n_chunks"]) == ("v000001", 3, 3)
+    assert (ready["index_version"], ready["n_documents"], ready["n_chunks"]) == ("v000001", 4, 4)
 
 
 def test_page_and_docs_are_served_without_external_resources(client: TestClient) -> None:
