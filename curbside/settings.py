@@ -67,7 +67,7 @@ class RetrievalSettings:
     research_floor: float | None = None
     # Guideline passages read, stemmed (retrieval) and parsed into sentences (the composer) when a server
     # starts or switches index versions, so that questions do not pay for it: about 0.8 ms and 18 kB each
-    # (bench/answer.py); 0 prepares none.
+    # (the guideline corpora's 4,579 passages took 3.7 s and 82 MB of resident memory); 0 prepares none.
     prepared_passages: int = 10_000
 
 
