@@ -66,17 +66,23 @@ PARITY_PROBES: tuple[str, ...] = (
     "Apixaban 5 mg twice daily reduced stroke or systemic embolism versus warfarin (HR 0.79; 95% CI "
     "0.66-0.95).",
     "Screening for depression in adolescents aged 12 to 18 years is recommended (grade B).",
+    # Longer than the model's window: both sides must truncate it at the same word piece.
+    " ".join(
+        f"Step {n}: reassess renal function (eGFR, creatinine) and potassium before titrating the dose."
+        for n in range(1, 31)
+    ),
 )
 PARITY_MIN_COSINE = 0.9999
 
 
-def check_parity(path: Path) -> float:
-    """The lowest cosine between the exported model's vectors and sentence-transformers' on the probes;
-    raises when the export does not reproduce the torch model (a vector from it would not match the index)."""
+def check_parity(path: Path, max_seq_length: int = 256) -> float:
+    """The lowest cosine between the exported model's vectors and sentence-transformers' on the probes, both
+    truncating at ``max_seq_length`` word pieces; raises when the export does not reproduce the torch model
+    (a vector from it would not match the index)."""
     from index.embed import shared_model
 
-    reference = shared_model("torch", 256).encode(list(PARITY_PROBES), normalize_embeddings=True)
-    exported = OnnxSentenceModel(path, 256)
+    reference = shared_model("torch", max_seq_length).encode(list(PARITY_PROBES), normalize_embeddings=True)
+    exported = OnnxSentenceModel(path, max_seq_length)
     singles = [exported.encode([probe]) for probe in PARITY_PROBES]
     vectors = np.concatenate([exported.encode(list(PARITY_PROBES)), *singles])
     cosines = (vectors * np.concatenate([reference, reference])).sum(axis=1)

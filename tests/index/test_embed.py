@@ -105,6 +105,21 @@ def test_an_export_that_disagrees_with_torch_is_rejected(monkeypatch: pytest.Mon
         check_parity(exported)
 
 
+@pytest.mark.parametrize("max_seq_length", [32, 256])
+def test_the_export_truncates_long_text_as_torch_does(max_seq_length: int) -> None:
+    pytest.importorskip("onnxruntime", reason="ONNX Runtime is a core dependency; this install lacks it")
+    from tokenizers import Tokenizer
+
+    from index.embed import model_path
+    from index.embed_onnx import PARITY_PROBES, check_parity, onnx_file
+
+    tokenizer = Tokenizer.from_file(f"{model_path()}/tokenizer.json")
+    tokenizer.no_truncation()
+    longest = max(len(tokenizer.encode(p).ids) for p in PARITY_PROBES)
+    assert longest > 256  # one probe overflows the window, so the truncation point is compared
+    assert check_parity(onnx_file(quantized=False), max_seq_length) > 0.9999
+
+
 def test_unknown_query_backend_is_rejected() -> None:
     with pytest.raises(ValueError, match="query_backend='cuda'"):
         Embedder(EmbeddingSettings(query_backend="cuda"))
