@@ -35,7 +35,9 @@ def stance_phrase(rec: Recommendation | None) -> str:
 
 def guideline_lead(doc: DocMeta, rec: Recommendation | None) -> str:
     stance = stance_phrase(rec)
-    return f"The {source_name(doc)} guideline ({stance}):" if stance else f"The {source_name(doc)} guideline:"
+    # "The ACR 2020 guideline, conditional recommendation (Conditional, Moderate):" - the stance carries its
+    # own parentheses, so it is not put inside another pair.
+    return f"The {source_name(doc)} guideline, {stance}:" if stance else f"The {source_name(doc)} guideline:"
 
 
 def research_lead(doc: DocMeta, with_guidelines: bool) -> str:

@@ -72,19 +72,38 @@ def identifiers(doc: DocMeta) -> list[str]:
     return out
 
 
+def reference_display(ref: Reference) -> dict[str, str]:
+    """The parts of a reference that a reader sees: ``title``, ``source`` (organization or journal, year) and
+    ``location`` (the passage's headings, page and characters).
+
+    Each part says something new: a section title ending in its source ("... — ACR 2020") is shown without
+    that ending, which ``source`` gives, and ``location`` leaves out the opening headings that are parts of
+    the title between its dashes (a guideline section's own heading opens its path)."""
+    doc = ref.doc
+    source = " ".join(str(p) for p in (doc.organization or doc.journal, doc.year) if p)
+    title = doc.title
+    if source and title.endswith(f" — {source}"):
+        title = title[: -len(f" — {source}")]
+    parts = doc.title.casefold().split(" — ")
+    named = {" — ".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)}
+    path = list(ref.section_path)
+    while path and path[0].strip().casefold() in named:
+        path.pop(0)
+    where = " › ".join(path)
+    page = f"p. {ref.page}, " if ref.page is not None else ""
+    span = f"({page}characters {ref.start}-{ref.end})"
+    return {"title": title, "source": source, "location": f"{where} {span}" if where else span}
+
+
 def reference_parts(ref: Reference) -> list[str]:
     """Title; organization or journal with year; identifiers; tier; passage location."""
-    doc = ref.doc
-    publisher = doc.organization or doc.journal
-    parts = [doc.title]
-    if publisher or doc.year:
-        parts.append(" ".join(str(p) for p in (publisher, doc.year) if p))
-    parts.extend(identifiers(doc))
-    parts.append(TIER_LABELS.get(doc.tier, doc.tier))
-    location = " › ".join(ref.section_path) if ref.section_path else ""
-    where = f"{location} " if location else ""
-    page = f"p. {ref.page}, " if ref.page is not None else ""
-    parts.append(f"{where}({page}characters {ref.start}-{ref.end})")
+    shown = reference_display(ref)
+    parts = [shown["title"]]
+    if shown["source"]:
+        parts.append(shown["source"])
+    parts.extend(identifiers(ref.doc))
+    parts.append(TIER_LABELS.get(ref.doc.tier, ref.doc.tier))
+    parts.append(shown["location"])
     return parts
 
 

@@ -2,9 +2,10 @@
 
 ``answer_from_dict(answer_to_dict(a)) == a`` holds exactly: tuples come back as tuples and
 every optional field keeps its None. Each statement also carries ``display``, the extract as a reader
-sees it (its sentence, and the items of a list it introduces), so that clients show what the server's
-renderers show without repeating their rules; it is derived from ``text`` and not read back.
-Answers of schema 1.0 (without ``display``) still load.
+sees it (its sentence, and the items of a list it introduces), and each reference its ``display`` (title,
+source, location, as the renderers print them), so that clients show what the server's renderers show
+without repeating their rules; both are derived and not read back. Answers of schema 1.0 (no ``display``)
+and 1.1 (no reference ``display``) still load.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from answer.render_common import display_parts
+from answer.render_common import display_parts, reference_display
 from curbside.types import (
     SCHEMA_VERSION,
     Answer,
@@ -27,8 +28,8 @@ from curbside.types import (
 )
 
 SCHEMA_PATH = Path(__file__).with_name("answer.schema.json")
-# 1.1 added each statement's derived ``display``; an answer stored as 1.0 reads the same.
-READABLE_SCHEMA_VERSIONS = ("1.0", SCHEMA_VERSION)
+# 1.1 added each statement's derived ``display``, 1.2 each reference's; 1.0 and 1.1 answers read the same.
+READABLE_SCHEMA_VERSIONS = ("1.0", "1.1", SCHEMA_VERSION)
 _STATEMENT_LISTS = ("bottom_line", "guidelines", "evidence_note")
 
 
@@ -57,6 +58,8 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
         pairs += list(zip(facet_data["statements"], facet.statements, strict=True))
     for statement_data, statement in pairs:
         statement_data["display"] = _display(statement)
+    for reference_data, reference in zip(data["references"], answer.references, strict=True):
+        reference_data["display"] = reference_display(reference)
     return data
 
 
@@ -89,7 +92,8 @@ def _facet(d: dict[str, Any]) -> ResearchFacet:
 
 
 def _reference(d: dict[str, Any]) -> Reference:
-    return Reference(**{**d, "doc": _doc(d["doc"]), "section_path": tuple(d["section_path"])})
+    fields = {k: v for k, v in d.items() if k != "display"}  # derived from the others
+    return Reference(**{**fields, "doc": _doc(d["doc"]), "section_path": tuple(d["section_path"])})
 
 
 def answer_from_dict(d: dict[str, Any]) -> Answer:

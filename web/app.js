@@ -107,13 +107,17 @@
 
   function referenceItem(reference) {
     const doc = reference.doc || {};
-    const where = [doc.organization || doc.journal, doc.year].filter(Boolean).join(", ");
+    // The server's display parts (schema 1.2); an older stored answer has only the raw fields.
+    const shown = reference.display || {
+      title: doc.title, source: [doc.organization || doc.journal, doc.year].filter(Boolean).join(" "),
+    };
     return el("li", { id: `ref-${reference.number}`, value: reference.number },
       el("a", {
         class: "cite ref-link", href: "#passage", "data-chunk-id": reference.chunk_id,
         onclick: (event) => { event.preventDefault(); openPassage({ chunk_id: reference.chunk_id }); },
-      }, doc.title || doc.doc_id || "Untitled"),
-      where ? ` — ${where}` : "",
+      }, shown.title || doc.doc_id || "Untitled"),
+      shown.source ? ` — ${shown.source}` : "",
+      shown.location ? el("span", { class: "ref-location" }, ` · ${shown.location}`) : null,
       doc.tier ? el("span", { class: "tier" }, ` [${doc.tier.replace(/_/g, " ")}]`) : null);
   }
 

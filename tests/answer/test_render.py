@@ -178,6 +178,50 @@ def test_json_statements_carry_what_a_reader_sees_and_it_is_not_read_back(answer
     assert answer_from_dict(data) == answer  # derived from the text: not a field of the answer
 
 
+def test_a_reference_shows_each_part_once():
+    from answer.render_common import reference_display, reference_parts
+    from curbside.types import DocMeta, Reference
+
+    doc = DocMeta(
+        doc_id="open-medicine:acr_gout_2020/flare", source="open-medicine", tier="guideline",
+        title="2020 ACR Guideline for Management of Gout — Flare Management in Gout — ACR 2020",
+        organization="ACR", year=2020, doi="10.1002/art.41247",
+    )
+    path = ("Flare Management in Gout — ACR 2020", "Acute Gout Flare Treatment", "First-Line Therapies")
+    ref = Reference(number=1, doc=doc, chunk_id="c1", section_path=path, start=96, end=454)
+    assert reference_display(ref) == {
+        "title": "2020 ACR Guideline for Management of Gout — Flare Management in Gout",
+        "source": "ACR 2020",
+        "location": "Acute Gout Flare Treatment › First-Line Therapies (characters 96-454)",
+    }
+    line = ". ".join(reference_parts(ref))
+    assert line.count("ACR 2020") == 1 and line.count("Flare Management in Gout") == 1
+    # A title that does not end in its source, and a heading that is not a part of the title, are shown whole
+    # (though the title's words include "Treatment").
+    other = replace(doc, title="Gout — Nigeria Standard Treatment Guidelines 2022", organization="FMoH")
+    plain = reference_display(replace(ref, doc=other, section_path=("Treatment",), page=4))
+    assert plain == {
+        "title": "Gout — Nigeria Standard Treatment Guidelines 2022",
+        "source": "FMoH 2020",
+        "location": "Treatment (p. 4, characters 96-454)",
+    }
+
+
+def test_json_references_carry_their_display_parts(answer):
+    data = answer_to_dict(answer)
+    shown = [r["display"] for r in data["references"]]
+    assert shown and all(set(d) == {"title", "source", "location"} for d in shown)
+    jsonschema.validate(data, load_schema())
+    assert answer_from_dict(data) == answer
+
+
+def test_an_answer_stored_as_schema_1_1_still_loads(answer):
+    data = answer_to_dict(answer)
+    for reference in data["references"]:
+        del reference["display"]
+    assert answer_from_dict({**data, "schema_version": "1.1"}) == answer
+
+
 def test_an_answer_stored_as_schema_1_0_still_loads(answer):
     data = answer_to_dict(answer)
     for key in ("bottom_line", "guidelines", "evidence_note"):
@@ -186,4 +230,6 @@ def test_an_answer_stored_as_schema_1_0_still_loads(answer):
     for facet in data["research"]:
         for statement in facet["statements"]:
             del statement["display"]
+    for reference in data["references"]:
+        del reference["display"]
     assert answer_from_dict({**data, "schema_version": "1.0"}) == answer

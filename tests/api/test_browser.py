@@ -81,6 +81,7 @@ def test_ask_follow_up_open_citation_and_start_over(page) -> None:
     page.click("#ask-button")
     page.wait_for_selector(".turn .guidelines")
     assert "From the Guidelines" in page.inner_text(".turn")
+    assert "characters" in page.inner_text(".turn .references .ref-location")  # the server's display parts
     assert page.is_visible("#followup-form") and not page.is_visible("#question-form")
     _shot(page, "1-answer")
 
