@@ -109,6 +109,17 @@ def write_report(summary: dict[str, Any], out: Path) -> Path:
         for name, s in systems.items():
             rows.append([name, str(s["turns"]), *(fmt(s.get(m)) for m in HEADLINE)])
         lines += _table(["system", "turns", *HEADLINE], rows) + [""]
+        intervals = systems.get("curbside", {}).get("intervals") or {}
+        shown = [m for m in HEADLINE if m in intervals and not math.isnan(intervals[m][0])]
+        if shown:
+            lines += [
+                "95% intervals (curbside; bootstrap resampling whole conversations, eval/intervals.py): "
+                + ", ".join(
+                    f"{m} {fmt(systems['curbside'][m])} [{fmt(intervals[m][0])}, {fmt(intervals[m][1])}]"
+                    for m in shown
+                ),
+                "",
+            ]
         counts = next(iter(systems.values())).get("counts", {})
         if counts:
             lines += [

@@ -1,0 +1,105 @@
+"""Compare two evaluation runs of the same items: is a change a real gain or noise?
+
+    python -m eval.compare BEFORE AFTER [--system curbside] [--out FILE.json]
+
+BEFORE and AFTER are output folders of ``curbside eval`` or ``python -m eval.full`` (their ``items/``). For
+each dataset both runs scored and each headline metric: the mean before and after on the turns both scored,
+the difference with its 95% interval (paired bootstrap over whole conversations, eval/intervals.py), and the
+turns that changed. An interval that spans 0 means the runs do not differ beyond what these items can tell.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from eval.intervals import paired_difference
+from eval.summary import TURN_METRICS, fmt
+
+
+def load_items(folder: Path, system: str) -> dict[str, list[dict[str, Any]]]:
+    """dataset -> the system's per-turn records in an evaluation output folder."""
+    items = folder / "items"
+    if not items.is_dir():
+        raise FileNotFoundError(f"{folder}: no items/ folder (is it an evaluation output folder?)")
+    out: dict[str, list[dict[str, Any]]] = {}
+    suffix = f"-{system}.jsonl"
+    for path in sorted(items.glob(f"*{suffix}")):
+        records = []
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError as err:
+                raise ValueError(f"{path} line {number}: not JSON ({err.msg})") from err
+        out[path.name[: -len(suffix)]] = records
+    return out
+
+
+def _answerable_refused(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Refusal recall as a per-turn metric: on the unanswerable turns, 1 when refused."""
+    return [
+        {**r, "metrics": {"refusal_recall": r["metrics"]["refused"]}}
+        for r in records
+        if not r["gold"]["answerable"] and "refused" in r["metrics"]
+    ]
+
+
+def compare(before: Path, after: Path, system: str = "curbside") -> dict[str, list[dict[str, Any]]]:
+    """dataset -> one paired difference per metric (see ``paired_difference``)."""
+    old, new = load_items(before, system), load_items(after, system)
+    shared = [d for d in old if d in new]
+    if not shared:
+        raise ValueError(f"{before} and {after} share no dataset scored for system {system!r}")
+    result = {}
+    for dataset in shared:
+        rows = [paired_difference(old[dataset], new[dataset], m) for m in TURN_METRICS]
+        rows.append(
+            paired_difference(
+                _answerable_refused(old[dataset]), _answerable_refused(new[dataset]), "refusal_recall"
+            )
+        )
+        result[dataset] = [r for r in rows if r["turns"]]
+    return result
+
+
+def to_markdown(result: dict[str, list[dict[str, Any]]]) -> str:
+    lines = []
+    for dataset, rows in result.items():
+        lines += [
+            f"## {dataset}",
+            "",
+            "| metric | turns | before | after | difference [95% interval] | gained | lost |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for r in rows:
+            lines.append(
+                f"| {r['metric']} | {r['turns']} | {fmt(r['before'])} | {fmt(r['after'])} | "
+                f"{r['difference']:+.3f} [{fmt(r['low'])}, {fmt(r['high'])}] | "
+                f"{' '.join(r['gained']) or '-'} | {' '.join(r['lost']) or '-'} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("before", type=Path)
+    parser.add_argument("after", type=Path)
+    parser.add_argument("--system", default="curbside")
+    parser.add_argument("--out", type=Path, help="also write the comparison as JSON")
+    args = parser.parse_args(argv)
+    try:
+        result = compare(args.before, args.after, args.system)
+    except (FileNotFoundError, ValueError) as err:
+        parser.exit(2, f"eval.compare: {err}\n")
+    print(to_markdown(result))
+    if args.out:
+        args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
