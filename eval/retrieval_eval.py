@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from curbside.settings import RetrievalSettings, Settings, shared_data_dir
+from eval.intervals import metric_interval
 from retrieval.benchmarks import corpora
 from retrieval.benchmarks.conversations import (
     MAX_FALSE_REFUSAL,
@@ -59,6 +60,19 @@ def _fmt(value: float) -> str:
     return "—" if value != value else f"{value:.3f}"  # NaN reads as a dash
 
 
+def _hit_interval(ranked: dict[str, list[str]], qrels: dict[str, set[str]]) -> tuple[float, float]:
+    """95% interval of hit@5, resampling whole conversations (qids are "<conversation>-t<n>")."""
+    records = [
+        {
+            "conversation_id": qid.rsplit("-t", 1)[0],
+            "turn_id": qid,
+            "metrics": {"hit": float(any(d in qrels[qid] for d in docs[:5]))},
+        }
+        for qid, docs in ranked.items()
+    ]
+    return metric_interval(records, "hit")
+
+
 def conversations_section(
     base: Settings, out: Path, floors: Floors, calibrate: bool
 ) -> tuple[list[str], dict]:
@@ -72,8 +86,8 @@ def conversations_section(
     lines = [
         "## Follow-up conversations (followup_dev.jsonl, open-medicine + USPSTF + NSTG index)",
         "",
-        "| turns | query | split | n | hit@5 | MRR@10 |",
-        "|---|---|---|---|---|---|",
+        "| turns | query | split | n | hit@5 | hit@5 95% interval | MRR@10 |",
+        "|---|---|---|---|---|---|---|",
     ]
     for mode in MODES:
         ranked_all = {o.turn.qid: o.ranked_docs for o in outcomes[mode]}
@@ -94,6 +108,7 @@ def conversations_section(
                     and keep(int(o.turn.conversation_id.split("-")[1]))
                 }
                 scores = evaluate(chosen, qrels, ["hit_rate@5", "mrr@10"])
+                low, high = _hit_interval(chosen, qrels)
                 label = "first turns" if first else "follow-ups"
                 qlabel = (
                     "as asked"
@@ -106,9 +121,11 @@ def conversations_section(
                 )
                 lines.append(
                     f"| {label} | {qlabel} | {split} | {len(chosen)} | {_fmt(scores['hit_rate@5'])} | "
-                    f"{_fmt(scores['mrr@10'])} |"
+                    f"[{_fmt(low)}, {_fmt(high)}] | {_fmt(scores['mrr@10'])} |"
                 )
-                json_out[f"{kind}/{mode}/{split}"] = {"n": len(chosen), **scores}
+                json_out[f"{kind}/{mode}/{split}"] = {
+                    "n": len(chosen), **scores, "hit_rate@5_interval": [low, high]
+                }
     lines += [
         "",
         'Refusal ("nothing relevant") decision, floors fitted by 5-fold cross-validation over '

@@ -94,3 +94,14 @@ def test_compare_names_a_folder_without_items(tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main([str(tmp_path), str(tmp_path)])
     assert exit_info.value.code == 2
+
+
+def test_conversation_hit_at_5_intervals_resample_conversations() -> None:
+    from eval.retrieval_eval import _hit_interval
+
+    # Conversation c1 finds its gold document in the first five, c2 at rank six: 1.0 and 0.0.
+    ranked = {"c1-t1": ["g", "x"], "c1-t2": ["g"], "c2-t1": ["a", "b", "c", "d", "e", "g"]}
+    qrels = {qid: {"g"} for qid in ranked}
+    low, high = _hit_interval(ranked, qrels)
+    assert low == 0.0 and high == 1.0  # a resample may hold c2 alone or c1 alone
+    assert _hit_interval({"c1-t1": ["g"], "c2-t1": ["g"]}, {"c1-t1": {"g"}, "c2-t1": {"g"}}) == (1.0, 1.0)
