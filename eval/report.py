@@ -113,7 +113,8 @@ def write_report(summary: dict[str, Any], out: Path) -> Path:
         shown = [m for m in HEADLINE if m in intervals and not math.isnan(intervals[m][0])]
         if shown:
             lines += [
-                "95% intervals (curbside; bootstrap resampling whole conversations, eval/intervals.py): "
+                "95% intervals (curbside; bootstrap resampling whole conversations, an item outside any "
+                "its own; eval/intervals.py): "
                 + ", ".join(
                     f"{m} {fmt(systems['curbside'][m])} [{fmt(intervals[m][0])}, {fmt(intervals[m][1])}]"
                     for m in shown
