@@ -51,7 +51,8 @@ def _open(home: Path) -> Any | None:
 
 
 def bench_corpus(
-    label: str, index: Any, embedder: Any, questions: Sequence[str], warm_all: bool = False
+    label: str, index: Any, embedder: Any, questions: Sequence[str], warm_all: bool = False,
+    target: bool = True,
 ) -> list[str]:
     retriever = Retriever(index, embedder)
     retriever.warm_up()
@@ -64,14 +65,16 @@ def bench_corpus(
         rows.append(f"| {label} ({index.n_chunks} chunks) | {name} | {len(ms)} | {p50:.1f} | {p95:.1f} |")
     extra = whole_ms - embed_ms
     p95 = float(np.percentile(whole_ms, 95))
-    verdict = "meets" if p95 <= TARGET_P95_MS else "misses"
     rows.append(
         f"| {label} | retrieval minus embedding (paired) | {len(ms)} | {np.percentile(extra, 50):.1f} | "
         f"{np.percentile(extra, 95):.1f} |"
     )
-    rows.append(
-        f"| {label} | whole-retrieval p95 {p95:.1f} ms {verdict} the {TARGET_P95_MS:.0f} ms target | | | |"
-    )
+    if target:
+        met = "meets" if p95 <= TARGET_P95_MS else "misses"
+        verdict = f"whole-retrieval p95 {p95:.1f} ms {met} the {TARGET_P95_MS:.0f} ms target"
+    else:
+        verdict = f"whole-retrieval p95 {p95:.1f} ms (no target: {TARGET_P95_MS:.0f} ms is set on BioASQ)"
+    rows.append(f"| {label} | {verdict} | | | |")
     # An index whose chunks were encoded otherwise (another backend or window) is searched the same way and
     # at the same cost, but its rankings are not the default index's: the table says so.
     chunk_model = index.manifest.get("embedding", {}).get("model_id")
@@ -100,7 +103,8 @@ def main(argv: list[str] | None = None) -> None:
         if index is None:
             print(f"| {label} | no index under {home}: build it first | | | |")
             continue
-        for row in bench_corpus(label, index, embedder, questions, args.warm_all):
+        target = label == "BioASQ snippets"  # the latency target is set on that corpus
+        for row in bench_corpus(label, index, embedder, questions, args.warm_all, target):
             print(row)
 
 

@@ -139,6 +139,11 @@ class ChunkStore:
         found = self._query("SELECT row FROM chunks WHERE doc_id=? ORDER BY row", [doc_id])
         return [int(r[0]) for r in found]
 
+    def row_doc_ids(self) -> list[str]:
+        """Every row's document id, by row (one string object per document)."""
+        shared: dict[str, str] = {}
+        return [shared.setdefault(d, d) for (d,) in self._query("SELECT doc_id FROM chunks ORDER BY row")]
+
     def doc(self, doc_id: str) -> DocMeta | None:
         found = self._query("SELECT meta FROM documents WHERE doc_id=?", [doc_id])
         return meta_from_json(found[0][0]) if found else None

@@ -82,6 +82,10 @@ class IndexReader:
         """The rows of one document's chunks, in order (an indexed lookup, not a scan)."""
         return self._store.rows_of_doc(doc_id)
 
+    def row_doc_ids(self) -> list[str]:
+        """Every row's document id, by row: one read, for callers that map many rows to documents."""
+        return self._store.row_doc_ids()
+
     def doc(self, doc_id: str) -> DocMeta | None:
         return self._store.doc(doc_id)
 

@@ -183,7 +183,7 @@ class Retriever:
         # matches a question's words, which says nothing about leaving a guideline conversation's topic.
         pool = self._pool_of_docs(cited)
         found = self.index.search_bm25(text, SHIFT_CHECK_DEPTH, pool=pool)
-        top_docs = {self.lookups.chunk(r).doc_id for r, _ in found}
+        top_docs = {self.lookups.doc_of(r) for r, _ in found}
         if top_docs & cited:
             return False
         qvec = np.asarray(self.embedder.encode_query(text), dtype=np.float32)
@@ -354,12 +354,12 @@ class Retriever:
         if (boosted or named) and fused:
             top = max(fused.values())
             for row in fused:
-                doc_id = self.lookups.chunk(row).doc_id
+                doc_id = self.lookups.doc_of(row)
                 share = boosted.get(doc_id, 0.0)
                 if named and self.lookups.doc(doc_id).organization in named:
                     share += NAMED_ORGANIZATION_BOOST
                 fused[row] += top * share
-        doc_of = lambda r: self.lookups.chunk(r).doc_id  # noqa: E731
+        doc_of = self.lookups.doc_of
         # Without boosted documents this is the plain cut to the first k_per_pool.
         capped = cap_per_doc(rank_fused(fused), doc_of, s.per_doc_cap, len(fused))
         ranked = keep_room_for_others(capped, doc_of, boosted.keys(), ROOM_FOR_NEW_DOCUMENTS, s.k_per_pool)
@@ -378,7 +378,7 @@ class Retriever:
         return hits, (dense[0][1] if dense else 0.0)
 
     def _accepts(self, filters: Filters, row: int) -> bool:
-        return filters.accepts(self.lookups.doc(self.lookups.chunk(row).doc_id))
+        return filters.accepts(self.lookups.doc(self.lookups.doc_of(row)))
 
     def _vectors(self) -> np.ndarray | None:
         vectors = getattr(self.index, "vectors", None)

@@ -77,6 +77,7 @@ def test_chunks_and_docs_round_trip_exactly(built: Settings, docs: list[Document
         rows = reader.rows_of_doc(d.doc_id)
         assert rows == sorted(r for r, c in enumerate(stored) if c.doc_id == d.doc_id) and rows
     assert reader.rows_of_doc("test:none") == []
+    assert reader.row_doc_ids() == [c.doc_id for c in stored]
 
 
 def test_every_chunk_is_found_by_its_own_words(built: Settings) -> None:

@@ -85,3 +85,32 @@ def test_prepare_pool_reads_that_pools_passages_in_row_order_up_to_the_limit(fak
         h.chunk.chunk_id for h in look.prepare_pool("guideline", 10_000)[:2]
     ]
     assert look.prepare_pool("guideline", 0) == []
+
+
+def test_a_rows_document_comes_from_one_listing_without_reading_passages(fake_index: FakeIndex) -> None:
+    expected = [fake_index.chunk(r).doc_id for r in range(fake_index.n_chunks)]
+    # An index without a listing: the passage is read.
+    assert [IndexLookups(fake_index).doc_of(r) for r in range(fake_index.n_chunks)] == expected
+
+    class Listed:
+        n_chunks = fake_index.n_chunks
+        listings = 0
+
+        def row_doc_ids(self) -> list[str]:
+            Listed.listings += 1
+            return expected
+
+        def chunk(self, row: int) -> None:
+            raise AssertionError("a passage was read to find its document")
+
+        def doc_ids(self) -> list[str]:
+            return []
+
+        def rows_of_doc(self, doc_id: str) -> list[int]:
+            return []
+
+    look = IndexLookups(Listed())
+    look.load_metadata()  # the server's warm-up reads the listing, so a question does not
+    assert Listed.listings == 1
+    assert [look.doc_of(r) for r in range(fake_index.n_chunks)] == expected
+    assert Listed.listings == 1
