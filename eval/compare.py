@@ -1,11 +1,14 @@
 """Compare two evaluation runs of the same items: is a change a real gain or noise?
 
     python -m eval.compare BEFORE AFTER [--system curbside] [--out FILE.json]
+    python -m eval.compare --retrieval BEFORE AFTER
 
 BEFORE and AFTER are output folders of ``curbside eval`` or ``python -m eval.full`` (their ``items/``). For
 each dataset both runs scored and each headline metric: the mean before and after on the turns both scored,
 the difference with its 95% interval (paired bootstrap over whole conversations, eval/intervals.py), and the
 turns that changed. An interval that spans 0 means the runs do not differ beyond what these items can tell.
+With ``--retrieval`` the folders are ``python -m eval.retrieval_eval --out`` folders and the metric is the
+conversation turns' hit@5 (a gold document among the first five), first turns and follow-ups apart.
 """
 
 from __future__ import annotations
@@ -66,6 +69,37 @@ def compare(before: Path, after: Path, system: str = "curbside") -> dict[str, li
     return result
 
 
+def load_retrieval_turns(folder: Path) -> list[dict[str, Any]]:
+    """The answerable conversation turns of a retrieval evaluation, as records with a ``hit@5`` metric."""
+    path = folder / "retrieval_conversations_turns.jsonl"
+    if not path.is_file():
+        raise FileNotFoundError(f"{folder}: no retrieval_conversations_turns.jsonl (run eval.retrieval_eval)")
+    records = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        try:
+            turn = json.loads(line)
+            if turn["answerable"]:
+                hit = any(d in turn["gold"] for d in turn["top5"][:5])
+                conversation, position = turn["qid"].rsplit("-t", 1)
+                records.append({
+                    "turn_id": turn["qid"], "conversation_id": conversation, "first": position == "1",
+                    "metrics": {"hit@5": float(hit)},
+                })
+        except (KeyError, ValueError) as err:
+            raise ValueError(f"{path} line {number}: not a retrieval turn record ({err!r})") from err
+    return records
+
+
+def compare_retrieval(before: Path, after: Path) -> dict[str, list[dict[str, Any]]]:
+    """"first turns" / "follow-ups" -> the paired hit@5 difference."""
+    old, new = load_retrieval_turns(before), load_retrieval_turns(after)
+    return {
+        label: [paired_difference([r for r in old if r["first"] == first],
+                                  [r for r in new if r["first"] == first], "hit@5")]
+        for label, first in (("first turns", True), ("follow-ups", False))
+    }
+
+
 def to_markdown(result: dict[str, list[dict[str, Any]]]) -> str:
     lines = []
     for dataset, rows in result.items():
@@ -91,9 +125,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("after", type=Path)
     parser.add_argument("--system", default="curbside")
     parser.add_argument("--out", type=Path, help="also write the comparison as JSON")
+    parser.add_argument(
+        "--retrieval", action="store_true", help="compare two eval.retrieval_eval folders (hit@5)"
+    )
     args = parser.parse_args(argv)
     try:
-        result = compare(args.before, args.after, args.system)
+        if args.retrieval:
+            result = compare_retrieval(args.before, args.after)
+        else:
+            result = compare(args.before, args.after, args.system)
     except (FileNotFoundError, ValueError) as err:
         parser.exit(2, f"eval.compare: {err}\n")
     print(to_markdown(result))

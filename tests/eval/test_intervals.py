@@ -105,3 +105,25 @@ def test_conversation_hit_at_5_intervals_resample_conversations() -> None:
     low, high = _hit_interval(ranked, qrels)
     assert low == 0.0 and high == 1.0  # a resample may hold c2 alone or c1 alone
     assert _hit_interval({"c1-t1": ["g"], "c2-t1": ["g"]}, {"c1-t1": {"g"}, "c2-t1": {"g"}}) == (1.0, 1.0)
+
+
+def test_compare_retrieval_runs_pairs_first_turns_and_follow_ups(tmp_path: Path) -> None:
+    from eval.compare import compare_retrieval
+
+    def write(folder: Path, found_in_follow_up: bool) -> Path:
+        folder.mkdir()
+        turns = [
+            {"qid": f"c{c}-t{t}", "answerable": t != 3, "gold": ["g"],
+             "top5": ["g"] if (t == 1 or found_in_follow_up or c) else ["x"]}
+            for c in range(3) for t in (1, 2, 3)
+        ]
+        (folder / "retrieval_conversations_turns.jsonl").write_text("\n".join(json.dumps(t) for t in turns))
+        return folder
+
+    result = compare_retrieval(write(tmp_path / "a", False), write(tmp_path / "b", True))
+    first, follow = result["first turns"][0], result["follow-ups"][0]
+    assert (first["turns"], first["difference"], first["gained"]) == (3, 0.0, [])
+    assert (follow["turns"], follow["gained"], follow["lost"]) == (3, ["c0-t2"], [])  # t3 is unanswerable
+    assert follow["before"] == pytest.approx(2 / 3) and follow["after"] == 1.0
+    with pytest.raises(SystemExit):
+        main(["--retrieval", str(tmp_path), str(tmp_path)])
