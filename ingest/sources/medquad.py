@@ -32,6 +32,14 @@ def load_medquad_file(file: Path) -> Iterator[Document]:
     doc_key = next((root.get(a) for a in _ID_ATTRIBUTES if root.get(a)), None)
     if root.tag.lower() not in _ROOTS or not doc_key:
         raise LoadError(f"not a MedQuAD file: root element <{root.tag}> without an id")
+    # Document ids are unique only within one collection (GARD, GHR, NIDDK ... each count from 0000001),
+    # and some pages are split into files that repeat the page's id and question ids, one file per
+    # condition (0000013_2.xml, 0000013_2_1.xml, ...). The answer's id therefore names the collection and,
+    # for such a file, its name, so that no answer is dropped as a duplicate (a quarter of MedQuAD was).
+    # The page id stays in ``medquad_document``, the key the data's README gives.
+    collection = root.get("source") or root.get("corpus")
+    page = file.stem if file.stem != doc_key and file.stem.startswith(f"{doc_key}_") else doc_key
+    answer_key = f"{collection}/{page}" if collection else page
     focus_element = _child(root, "focus", "doctitle-focus")
     focus = (focus_element.text or "").strip() if focus_element is not None else ""
     for pair in (e for e in root.iter() if e.tag.lower() in ("qapair", "pair")):
@@ -41,11 +49,11 @@ def load_medquad_file(file: Path) -> Iterator[Document]:
             continue  # MedQuAD ships some questions without answers; nothing to index
         qid = question.get("qid") or pair.get("pid") or "0"
         meta = DocMeta(
-            doc_id=f"{SOURCE}:{doc_key}#{qid}",
+            doc_id=f"{SOURCE}:{answer_key}#{qid}",
             title=" ".join((question.text or focus).split()),
             source=SOURCE,
             tier="consumer",
-            organization=root.get("source") or root.get("corpus"),
+            organization=collection,
             url=root.get("url"),
             extra=(("focus", focus), ("qtype", question.get("qtype") or ""), ("medquad_document", doc_key)),
         )

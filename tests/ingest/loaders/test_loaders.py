@@ -6,6 +6,7 @@ from curbside.types import Document
 from ingest.failures import LoadError, LoadFailure
 from ingest.loaders import detect_format, load_file
 from ingest.loaders.markdown import load_markdown
+from ingest.sources.medquad import load_medquad
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 
@@ -116,8 +117,32 @@ def test_malformed_xml_is_one_failure_with_line() -> None:
 
 def test_medquad_xml_one_document_per_answer() -> None:
     docs, failures = load_all("medquad_sample.xml")
-    assert failures == [] and [d.doc_id for d in docs] == ["medquad:0000999_1#0000999_1-1"]
+    assert failures == [] and [d.doc_id for d in docs] == ["medquad:TestSource/0000999_1#0000999_1-1"]
     assert docs[0].meta.tier == "consumer" and docs[0].text.startswith("Gout is a form of arthritis.")
+    assert ("medquad_document", "0000999_1") in docs[0].meta.extra  # the data's own key stays readable
+
+
+def test_medquad_answers_sharing_ids_across_collections_and_split_pages_are_all_kept(tmp_path: Path) -> None:
+    page = (
+        '<Document id="0000013_2" source="{source}"><Focus>{focus}</Focus><QAPairs><QAPair pid="1">'
+        '<Question qid="0000013_2-1" qtype="information">What is {focus}?</Question>'
+        "<Answer>{focus} is a condition.</Answer></QAPair></QAPairs></Document>"
+    )
+    files = {
+        "1_CancerGov_QA/0000013_2.xml": ("CancerGov", "Polycythemia vera"),
+        "1_CancerGov_QA/0000013_2_1.xml": ("CancerGov", "Primary myelofibrosis"),
+        "2_GARD_QA/0000013_2.xml": ("GARD", "Some rare disease"),
+    }
+    for name, (source, focus) in files.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(page.format(source=source, focus=focus), encoding="utf-8")
+    docs = [d for d in load_medquad(tmp_path) if isinstance(d, Document)]
+    assert sorted(d.doc_id for d in docs) == [
+        "medquad:CancerGov/0000013_2#0000013_2-1",
+        "medquad:CancerGov/0000013_2_1#0000013_2-1",
+        "medquad:GARD/0000013_2#0000013_2-1",
+    ]
+    assert {dict(d.meta.extra)["medquad_document"] for d in docs} == {"0000013_2"}
 
 
 def test_non_utf8_is_decoded_with_a_reported_fallback() -> None:

@@ -28,7 +28,7 @@ KEY_FORMS = {
     "pubmedqa": r"pubmed:\d+",
     "evidence_inference": r"pmc:\d+",
     "bioasq": r"bioasq-snippet:[0-9a-f]{16}",
-    "medquad": r"medquad:[0-9_]+#.+",
+    "medquad": r"medquad:[A-Za-z]+/[0-9_]+#.+",
 }
 
 
