@@ -32,10 +32,11 @@ def test_reindex_list_rollback(
     args = parse(["reindex", "first", "--allow-failures", "--quiet"])
     assert args.handler(args, settings) == 0
     assert "1 added" in capsys.readouterr().out
+    loads["second"] = [*docs[:2], docs[0]]  # the same id twice: the first is kept, the second reported
     args = parse(["reindex", "second", "--quiet"])
     assert args.handler(args, settings) == 0
     assert open_current(settings).n_docs == 2
-    capsys.readouterr()
+    assert f"skipped: {docs[0].doc_id}: duplicate document id, first one kept" in capsys.readouterr().err
 
     args = parse(["index", "list"])
     assert args.handler(args, settings) == 0
