@@ -82,6 +82,25 @@ def test_failed_reindex_is_reported_and_keeps_serving(
     assert client.get("/readyz").json()["index_version"] == "v000001"
 
 
+def test_a_reindex_job_names_the_inputs_it_skipped(
+    client: TestClient, engine, admin_token: str, tmp_path: Path
+) -> None:
+    from index.versions import ReindexSummary
+
+    def with_duplicates(*args, **kwargs) -> ReindexSummary:
+        engine.reload()
+        skipped = [f"doc:{n}: duplicate document id, first one kept" for n in range(25)]
+        return ReindexSummary(version="v000002", switched=True, added=1, skipped=skipped)
+
+    engine.reindex = with_duplicates
+    job = client.post("/v1/reindex", json={"sources": [str(tmp_path)]},
+                      headers={"Authorization": f"Bearer {admin_token}"}).json()
+    finished = _wait_for_job(client, job["job_id"], admin_token)
+    assert finished["state"] == "done" and "25 skipped" in finished["summary"]
+    named = [m for m in finished["messages"] if m.startswith("skipped: doc:")]
+    assert len(named) == 20 and "skipped: ... and 5 more" in finished["messages"]
+
+
 def test_unknown_job_is_404(client: TestClient, admin_token: str) -> None:
     response = client.get("/v1/jobs/unknown", headers={"Authorization": f"Bearer {admin_token}"})
     assert response.status_code == 404
