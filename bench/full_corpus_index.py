@@ -4,7 +4,7 @@
 
 With the default window (256 word pieces, the model's own) this is the real index, which takes hours of
 embedding on a 2-core machine. ``--window 32`` encodes each chunk from its first 32 word pieces only: the
-same 265,000 passages, BM25 index, vector count and HNSW graph, so a search costs what it costs on the real
+same passages, BM25 index, vector count and HNSW graph, so a search costs what it costs on the real
 index, but in about an hour. Its rankings are worse, so it serves latency measurement only;
 ``python -m bench.retrieval --full-home DIR`` prints which vectors an index holds.
 """
