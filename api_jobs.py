@@ -73,9 +73,6 @@ def watch_embedding(count: Callable[[], int], report: Callable[[str], None], sto
             report(f"embedding: {embedded} new chunk vectors so far, {rate:.1f}/s")
 
 
-SKIPPED_SHOWN = 20  # job messages naming skipped inputs; the summary line counts them all
-
-
 def _summary_text(summary: object) -> str:
     line = getattr(summary, "line", None)  # index.versions.ReindexSummary reads best as its one line
     return line() if callable(line) else str(summary)
@@ -106,11 +103,9 @@ def run_reindex_job(engine: Any, holder: EngineHolder, store: Store, job_id: str
         if body.format is not None:
             kwargs["fmt"] = body.format
         summary = engine.reindex(list(body.sources), **kwargs)
-        skipped = list(getattr(summary, "skipped", []))
-        for reason in skipped[:SKIPPED_SHOWN]:  # reported, not silently lost
-            report(f"skipped: {reason}")
-        if len(skipped) > SKIPPED_SHOWN:
-            report(f"skipped: ... and {len(skipped) - SKIPPED_SHOWN} more")
+        skipped_lines = getattr(summary, "skipped_lines", None)  # index.versions.ReindexSummary has them
+        for line in skipped_lines() if callable(skipped_lines) else []:
+            report(line)
         holder.note_swapped()  # the engine already swapped itself in; other workers follow the link
         index = engine.index
         store.update_job(

@@ -30,9 +30,6 @@ def register(subparsers: Any) -> None:
     rb.set_defaults(handler=run_rollback)
 
 
-SKIPPED_SHOWN = 20
-
-
 def run_reindex(args: argparse.Namespace, settings: Settings) -> int:
     from ingest import load_paths  # the loaders belong to ingest; imported only for this command
 
@@ -50,11 +47,8 @@ def run_reindex(args: argparse.Namespace, settings: Settings) -> int:
         print(f"reindex failed: {err}", file=sys.stderr)
         return 1
     print(summary.line())
-    # Skipped documents are reported, not silently lost (a duplicate id keeps the first document only).
-    for reason in summary.skipped[:SKIPPED_SHOWN]:
-        print(f"skipped: {reason}", file=sys.stderr)
-    if len(summary.skipped) > SKIPPED_SHOWN:
-        print(f"skipped: ... and {len(summary.skipped) - SKIPPED_SHOWN} more", file=sys.stderr)
+    for line in summary.skipped_lines():
+        print(line, file=sys.stderr)
     return 0
 
 

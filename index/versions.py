@@ -42,6 +42,9 @@ __all__ = [
 Chunker = Callable[[Document, ChunkingSettings], list[Chunk]]
 
 
+SKIPPED_SHOWN = 20  # skip reasons printed after a re-index; its summary line counts them all
+
+
 @dataclass
 class ReindexSummary:
     version: str
@@ -57,6 +60,14 @@ class ReindexSummary:
     skipped: list[str] = field(default_factory=list)
     seconds: float = 0.0
     search_settings_changed: bool = False  # same documents, new BM25 or dense-index parameters
+
+    def skipped_lines(self, shown: int = SKIPPED_SHOWN) -> list[str]:
+        """What was skipped and why, one line each, up to ``shown`` and then a count of the rest: reported,
+        not silently lost (a duplicate id keeps the first document only)."""
+        lines = [f"skipped: {reason}" for reason in self.skipped[:shown]]
+        if len(self.skipped) > shown:
+            lines.append(f"skipped: ... and {len(self.skipped) - shown} more")
+        return lines
 
     def line(self) -> str:
         return (
