@@ -18,7 +18,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from eval.intervals import paired_difference
+from eval.intervals import hit_records, paired_difference
 from eval.summary import TURN_METRICS, fmt
 
 
@@ -74,20 +74,16 @@ def load_retrieval_turns(folder: Path) -> list[dict[str, Any]]:
     path = folder / "retrieval_conversations_turns.jsonl"
     if not path.is_file():
         raise FileNotFoundError(f"{folder}: no retrieval_conversations_turns.jsonl (run eval.retrieval_eval)")
-    records = []
+    ranked: dict[str, list[str]] = {}
+    gold: dict[str, list[str]] = {}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         try:
             turn = json.loads(line)
             if turn["answerable"]:
-                hit = any(d in turn["gold"] for d in turn["top5"][:5])
-                conversation, position = turn["qid"].rsplit("-t", 1)
-                records.append({
-                    "turn_id": turn["qid"], "conversation_id": conversation, "first": position == "1",
-                    "metrics": {"hit@5": float(hit)},
-                })
+                ranked[turn["qid"]], gold[turn["qid"]] = turn["top5"], turn["gold"]
         except (KeyError, ValueError) as err:
             raise ValueError(f"{path} line {number}: not a retrieval turn record ({err!r})") from err
-    return records
+    return [{**r, "first": r["turn_id"].endswith("-t1")} for r in hit_records(ranked, gold)]
 
 
 def compare_retrieval(before: Path, after: Path) -> dict[str, list[dict[str, Any]]]:

@@ -13,7 +13,7 @@ to both runs, so a change that flips three turns out of 139 reads as what it is.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -95,3 +95,18 @@ def paired_difference(
         "gained": gained,
         "lost": lost,
     }
+
+
+def hit_records(
+    ranked: Mapping[str, Sequence[str]], gold: Mapping[str, Collection[str]], depth: int = 5
+) -> list[dict[str, Any]]:
+    """Conversation turns ("<conversation>-t<n>") as records with a ``hit@5`` metric (a gold document among
+    the first ``depth`` ranked), clustered by conversation for the functions above."""
+    return [
+        {
+            "conversation_id": qid.rsplit("-t", 1)[0],
+            "turn_id": qid,
+            "metrics": {"hit@5": float(any(d in gold[qid] for d in docs[:depth]))},
+        }
+        for qid, docs in ranked.items()
+    ]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from curbside.settings import RetrievalSettings, Settings, shared_data_dir
-from eval.intervals import metric_interval
+from eval.intervals import hit_records, metric_interval
 from retrieval.benchmarks import corpora
 from retrieval.benchmarks.conversations import (
     MAX_FALSE_REFUSAL,
@@ -61,16 +61,8 @@ def _fmt(value: float) -> str:
 
 
 def _hit_interval(ranked: dict[str, list[str]], qrels: dict[str, set[str]]) -> tuple[float, float]:
-    """95% interval of hit@5, resampling whole conversations (qids are "<conversation>-t<n>")."""
-    records = [
-        {
-            "conversation_id": qid.rsplit("-t", 1)[0],
-            "turn_id": qid,
-            "metrics": {"hit": float(any(d in qrels[qid] for d in docs[:5]))},
-        }
-        for qid, docs in ranked.items()
-    ]
-    return metric_interval(records, "hit")
+    """95% interval of hit@5, resampling whole conversations."""
+    return metric_interval(hit_records(ranked, qrels), "hit@5")
 
 
 def conversations_section(
