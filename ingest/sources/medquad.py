@@ -38,7 +38,7 @@ def load_medquad_file(file: Path) -> Iterator[Document]:
     # for such a file, its name, so that no answer is dropped as a duplicate (a quarter of MedQuAD was).
     # The page id stays in ``medquad_document``, the key the data's README gives.
     collection = root.get("source") or root.get("corpus")
-    page = file.stem if file.stem != doc_key and file.stem.startswith(f"{doc_key}_") else doc_key
+    page = file.stem if file.stem.startswith(f"{doc_key}_") else doc_key
     answer_key = f"{collection}/{page}" if collection else page
     focus_element = _child(root, "focus", "doctitle-focus")
     focus = (focus_element.text or "").strip() if focus_element is not None else ""
