@@ -18,7 +18,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from eval.intervals import hit_records, paired_difference
+from eval.intervals import hit_records, paired_difference, refusal_records
 from eval.summary import TURN_METRICS, fmt
 
 
@@ -42,15 +42,6 @@ def load_items(folder: Path, system: str) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def _answerable_refused(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Refusal recall as a per-turn metric: on the unanswerable turns, 1 when refused."""
-    return [
-        {**r, "metrics": {"refusal_recall": r["metrics"]["refused"]}}
-        for r in records
-        if not r["gold"]["answerable"] and "refused" in r["metrics"]
-    ]
-
-
 def compare(before: Path, after: Path, system: str = "curbside") -> dict[str, list[dict[str, Any]]]:
     """dataset -> one paired difference per metric (see ``paired_difference``)."""
     old, new = load_items(before, system), load_items(after, system)
@@ -62,7 +53,7 @@ def compare(before: Path, after: Path, system: str = "curbside") -> dict[str, li
         rows = [paired_difference(old[dataset], new[dataset], m) for m in TURN_METRICS]
         rows.append(
             paired_difference(
-                _answerable_refused(old[dataset]), _answerable_refused(new[dataset]), "refusal_recall"
+                refusal_records(old[dataset]), refusal_records(new[dataset]), "refusal_recall"
             )
         )
         result[dataset] = [r for r in rows if r["turns"]]

@@ -110,3 +110,12 @@ def hit_records(
         }
         for qid, docs in ranked.items()
     ]
+
+
+def refusal_records(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Refusal recall as a per-turn metric: the unanswerable turns, ``refusal_recall`` 1 when refused."""
+    return [
+        {**r, "metrics": {"refusal_recall": r["metrics"]["refused"]}}
+        for r in records
+        if not r["gold"]["answerable"] and "refused" in r["metrics"]
+    ]

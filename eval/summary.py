@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from eval.intervals import metric_interval
+from eval.intervals import metric_interval, refusal_records
 from eval.metrics import DEFAULT_IR_METRICS, ir_metrics, refusal_scores
 
 # Per-turn metrics averaged over the turns where they apply (the count is reported beside each).
@@ -41,11 +41,9 @@ def summarise(records: Sequence[dict[str, Any]], ir: Sequence[str] = DEFAULT_IR_
     )
     out["answerable_refused"] = mean_of([r for r in records if r["gold"]["answerable"]], "refused")[0]
     out["counts"] = counts
-    # 95% intervals, resampling whole conversations (eval/intervals.py); refusal recall is the share of the
-    # unanswerable turns that were refused.
+    # 95% intervals, resampling whole conversations (eval/intervals.py).
     out["intervals"] = {m: list(metric_interval(records, m)) for m in TURN_METRICS}
-    unanswerable = [r for r in records if not r["gold"]["answerable"]]
-    out["intervals"]["refusal_recall"] = list(metric_interval(unanswerable, "refused"))
+    out["intervals"]["refusal_recall"] = list(metric_interval(refusal_records(records), "refusal_recall"))
     retrieval: dict[str, dict[str, float]] = {}
     qrels = {r["turn_id"]: r["gold"]["relevant"] for r in records if r["gold"]["relevant"]}
     configs = sorted({c for r in records for c in r.get("retrieval", {})})
