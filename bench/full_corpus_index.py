@@ -43,7 +43,10 @@ def main(argv: list[str] | None = None) -> None:
     for failure in failures:
         print(f"could not load: {failure}", file=sys.stderr)
     print(f"{len(items) - len(failures)} documents, {len(failures)} failures", file=sys.stderr)
-    print(reindex(items, settings, progress=True).line())
+    summary = reindex(items, settings, progress=True)
+    print(summary.line())
+    for line in summary.skipped_lines():
+        print(line, file=sys.stderr)
 
 
 if __name__ == "__main__":
