@@ -62,6 +62,9 @@ class RetrievalSettings:
     rrf_k: int = 60
     dense_weight: float = 0.5  # for weighted fusion
     per_doc_cap: int = 3
+    # A case question ("62M with COPD ... Which oral regimen?") is also searched by its asking sentences
+    # alone, as one more ranked list in the fusion (retrieval/focus.py).
+    search_asking_sentences: bool = True
     # Relevance floors are calibrated on data (see eval); None means "use the calibrated file".
     guideline_floor: float | None = None
     research_floor: float | None = None

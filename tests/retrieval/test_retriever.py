@@ -7,6 +7,7 @@ from dataclasses import replace
 from curbside.settings import RetrievalSettings
 from curbside.types import Conversation, Turn
 from retrieval import Filters, Retriever
+from retrieval import retriever as retriever_module
 from retrieval.floors import Floors, PoolFloor
 from retrieval.retriever import continued_turn
 from tests.retrieval.conftest import CAP, GOUT_FLARE, FakeIndex, meta
@@ -287,3 +288,62 @@ def test_the_search_text_adds_the_other_spelling_only_when_the_index_uses_it(fak
     assert retriever.search_text("tumour lysis") == "tumour lysis"
     # The American passage is found for the British word (the fake dense side only matches equal stems).
     assert retriever.retrieve("oedema").guideline_hits[0].doc.doc_id == "us:edema"
+
+
+def test_a_case_question_is_also_searched_by_what_it_asks(fake_encoder) -> None:
+    # The case's findings (smoker, COPD, diabetes) fill a staging passage; what is asked (an oral regimen) is
+    # in the therapy passage, which the whole question ranks second in both searches.
+    docs = [
+        (meta("gold:copd", organization="GOLD"), [
+            "COPD in a smoker with diabetes: spirometry confirms COPD; smoking and diabetes raise the risk.",
+        ]),
+        (meta("idsa:cap_therapy", organization="ATS/IDSA"), [
+            "Oral amoxicillin is the regimen for outpatient pneumonia.",
+        ]),
+    ]
+    question = "Smoker with COPD and diabetes, pneumonia, going home. Which oral regimen?"
+    found = {}
+    for on in (True, False):
+        encoder = type(fake_encoder)()
+        retriever = make(FakeIndex(docs), encoder, k_per_pool=1, search_asking_sentences=on)
+        found[on] = retriever.retrieve(question).guideline_hits[0].doc.doc_id
+        assert ("Which oral regimen?" in encoder.calls) is on
+    assert found == {True: "idsa:cap_therapy", False: "gold:copd"}
+
+
+def test_a_follow_up_with_carried_words_is_not_searched_by_its_asking_sentences(
+    fake_index, fake_encoder
+) -> None:
+    retriever = make(fake_index, fake_encoder)
+    first = Turn("Colchicine for a gout flare?", "colchicine gout flare", ["acr:gout_flare"])
+    conversation = Conversation("c9", [first])
+    question = "She has stage 4 kidney disease. What dose then?"
+    result = retriever.retrieve(question, conversation)
+    assert "(context:" in result.query
+    assert "What dose then?" not in fake_encoder.calls
+
+
+def test_other_sections_of_a_cited_guideline_are_preferred_on_a_follow_up(
+    fake_index, fake_encoder, monkeypatch
+) -> None:
+    # The flare section was cited; the follow-up is answered by the same guideline's urate-lowering section,
+    # and its words match a hypertension passage of another guideline as well.
+    conversation = Conversation("c10", [Turn("Colchicine for a gout flare?", "", ["acr:gout_flare"])])
+    question = "Is a diuretic or allopurinol recommended?"
+    order = {}
+    for boost in (0.1, 0.0):
+        monkeypatch.setattr(retriever_module, "SAME_GUIDELINE_BOOST", boost)
+        hits = make(fake_index, fake_encoder).retrieve(question, conversation).guideline_hits
+        docs = list(dict.fromkeys(h.doc.doc_id for h in hits))
+        order[boost] = docs.index("acr:gout_ult") < docs.index("aha:htn")
+    assert order == {0.1: True, 0.0: False}
+
+
+def test_a_named_organization_outranks_what_the_conversation_cited(fake_index, fake_encoder) -> None:
+    cited = ["acr:gout_flare", "acr:gout_ult"]
+    conversation = Conversation("c11", [Turn("Colchicine for a gout flare?", "colchicine gout flare", cited)])
+    result = make(fake_index, fake_encoder).retrieve(
+        "And what does the ACC/AHA guideline say about his spironolactone?", conversation
+    )
+    assert result.named_organizations == {"ACC/AHA"}
+    assert result.guideline_hits[0].doc.doc_id == "aha:htn"
