@@ -63,6 +63,27 @@ class TermStats:
         return self.idf(term) / top if top > 0 else 0.0
 
 
+def rank_by_terms(
+    rows: Iterable[int],
+    terms: Sequence[str],
+    row_stems: Callable[[int], Set[str]],
+    term_stats: TermStats,
+    depth: int,
+) -> list[tuple[int, float]]:
+    """The first ``depth`` of ``rows`` that name any of ``terms`` (a phrase: all its words), scored by the
+    summed IDF of the terms each names, best first (ties by row)."""
+    wanted = [(term_stats.idf(t), frozenset(stems(t))) for t in dict.fromkeys(terms)]
+    wanted = [(weight, words) for weight, words in wanted if words]
+    scored = []
+    for row in rows:
+        present = row_stems(row)
+        score = sum(weight for weight, words in wanted if words <= present)
+        if score > 0:
+            scored.append((row, score))
+    scored.sort(key=lambda h: (-h[1], h[0]))
+    return scored[:depth]
+
+
 class _PostingCounts(Mapping[str, int]):
     """Document frequency of a stem = the length of its posting list in a bm25s index."""
 

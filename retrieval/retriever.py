@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -16,7 +16,7 @@ from retrieval.context import (
     findings_passages,
     sibling_passages,
 )
-from retrieval.coverage import TermStats, asked_terms, coverage_of_stems
+from retrieval.coverage import TermStats, asked_terms, coverage_of_stems, rank_by_terms
 from retrieval.facets import detect_facet
 from retrieval.floors import Floors, PoolFloor, effective_floors, passes_floor
 from retrieval.focus import asking_sentences
@@ -42,6 +42,9 @@ SAME_GUIDELINE_BOOST = 0.1
 # cited, which the remembered passages also lift: "how does the USPSTF position compare?" was refused for want
 # of a USPSTF document among the top three.
 NAMED_ORGANIZATION_BOOST = 0.5
+# How many passages of the conversation's guidelines that name a follow-up's own words are fused (one more
+# ranked list). Follow-up hit@5 on the dev conversations: 0.949 without, 0.960 at 10, 20 and 50.
+NAMING_DEPTH = 20
 # Slots of a pool's hits kept for documents the conversation has not cited (when any match).
 ROOM_FOR_NEW_DOCUMENTS = 2
 # How many of a pool's top documents are searched (all their passages) for the question's specific words: a
@@ -253,6 +256,8 @@ class Retriever:
         boosted = self._boosted_docs(rewritten, conversation)
         named = self.named_organizations(question)
         same_guideline = self._guideline_docs(boosted)
+        # What a follow-up newly asks ("pregnant", "clopidogrel"), looked for in the guidelines it continues.
+        follow_up_terms = rewritten.new_terms if rewritten.carried_terms else ()
         # The passages the previous turn found stay candidates of an on-topic follow-up, ranked by how close
         # they are to the new query: a facet word ("pregnant") must not push the topic's own guideline out.
         memory = [] if rewritten.topic_shift else previous
@@ -277,6 +282,7 @@ class Retriever:
             hits[pool], best_dense = self._search_pool(
                 pool, search_text, qvec, cosine, filters, boosted, memory, rank_memory=vectors is not None,
                 named=named, asking_vector=asking_vector, same_guideline=same_guideline,
+                follow_up_terms=follow_up_terms,
             )
             if pool == "research" and topic:
                 hits[pool] = self.lookups.on_topic_research(hits[pool], topic)
@@ -357,6 +363,7 @@ class Retriever:
         named: frozenset[str] = frozenset(),
         asking_vector: np.ndarray | None = None,
         same_guideline: dict[str, float] | None = None,
+        follow_up_terms: Sequence[str] = (),
     ) -> tuple[list[Hit], float]:
         s = self.settings
         # Filters drop candidates after search, so ask for more when filtering.
@@ -374,8 +381,9 @@ class Retriever:
             if filters is not None and not filters.empty:
                 asked = [(r, v) for r, v in asked if self._accepts(filters, r)]
             asked = asked[: s.candidates]
+        naming = self._passages_naming(follow_up_terms, same_guideline or {}, pool, filters)
         if s.fusion == "rrf":
-            fused = rrf_fuse([dense, lexical, remembered, asked], s.rrf_k)
+            fused = rrf_fuse([dense, lexical, remembered, asked, naming], s.rrf_k)
         elif s.fusion == "weighted":
             fused = weighted_fuse(dense, lexical, s.dense_weight)
         else:
@@ -409,6 +417,21 @@ class Retriever:
             for row, score in ranked
         ]
         return hits, (dense[0][1] if dense else 0.0)
+
+    def _passages_naming(
+        self, terms: Sequence[str], doc_ids: Iterable[str], pool: str, filters: Filters | None
+    ) -> list[tuple[int, float]]:
+        """This pool's passages of ``doc_ids`` that name ``terms``, the more specific words first: a follow-up
+        usually stays in the guideline the conversation is in, and the passage that names what it newly asks
+        ("she's 10 weeks pregnant") is in a section the conversation has not cited yet, which neither the
+        carried topic words nor the previous turn's passages point at."""
+        if not terms:
+            return []
+        rows = [r for d in doc_ids for r in self.lookups.rows_of_doc(d)]
+        rows = [r for r in rows if pool_of(self.lookups.chunk(r).tier) == pool]
+        if filters is not None and not filters.empty:
+            rows = [r for r in rows if self._accepts(filters, r)]
+        return rank_by_terms(rows, terms, self.lookups.row_stems, self.term_stats(), NAMING_DEPTH)
 
     def _accepts(self, filters: Filters, row: int) -> bool:
         return filters.accepts(self.lookups.doc(self.lookups.doc_of(row)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import retrieval.retriever as retriever_module
 from curbside.settings import RetrievalSettings
 from curbside.types import Conversation, Turn
-from retrieval.coverage import asked_terms, coverage, coverage_of_stems, is_present
+from retrieval.coverage import TermStats, asked_terms, coverage, coverage_of_stems, is_present, rank_by_terms
 from retrieval.floors import Floors, PoolFloor
 from retrieval.retriever import Retriever
 from retrieval.vocabulary import stems
@@ -187,3 +187,20 @@ def test_a_follow_ups_research_must_name_the_conversations_topic(
     assert all("gout" in h.chunk.text.lower() for h in follow_up.research_hits)
     alone = retriever.retrieve(question)
     assert "pubmed:3" in {h.doc.doc_id for h in alone.research_hits}
+
+
+def test_rank_by_terms_scores_rows_by_the_specificity_of_the_terms_they_name() -> None:
+    texts = [
+        "Continue low-dose aspirin once haemostasis is achieved.",
+        "Aspirin and clopidogrel after a coronary stent.",
+        "Give a proton pump inhibitor after endoscopy.",
+        "Aspirin for primary prevention.",
+    ]
+    stats = TermStats.from_texts(texts)
+    row_stems = [frozenset(stems(t)) for t in texts]
+    terms = ["aspirin", "clopidogrel", "proton pump inhibitor"]
+    ranked = rank_by_terms(range(4), terms, row_stems.__getitem__, stats, depth=10)
+    assert [row for row, _ in ranked] == [1, 2, 0, 3]  # both drugs; the rare phrase; then aspirin alone
+    assert ranked[1][1] > ranked[2][1] == ranked[3][1]
+    assert rank_by_terms(range(4), ["aspirin"], row_stems.__getitem__, stats, depth=1) == [(0, ranked[2][1])]
+    assert rank_by_terms(range(4), ["warfarin"], row_stems.__getitem__, stats, depth=10) == []
