@@ -347,7 +347,8 @@ class Retriever:
         top of their own boost): a follow-up on the same topic often asks about another part of the same
         guideline ("would a calcium score help?" after the statin recommendation is answered in the
         guideline's risk-assessment section)."""
-        sections = {other for doc_id in boosted for other in (doc_id, *self.lookups.siblings_of(doc_id))}
+        guidelines = [d for d in boosted if pool_of(self.lookups.doc(d).tier) == "guideline"]
+        sections = {other for doc_id in guidelines for other in (doc_id, *self.lookups.siblings_of(doc_id))}
         return dict.fromkeys(sections, SAME_GUIDELINE_BOOST)
 
     def _search_pool(
