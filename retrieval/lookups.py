@@ -8,7 +8,7 @@ server over a large index would otherwise end up holding every passage it ever t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Set
+from collections.abc import Iterable, Sequence, Set
 from functools import lru_cache
 from typing import Protocol
 
@@ -155,17 +155,17 @@ class IndexLookups:
         return frozenset().union(*(self.doc_stems(s) for s in sorted(sections)))
 
     def evidence_stems(
-        self, hits: list[Hit], depth: int, topic: list[frozenset[str]] | None = None,
+        self, doc_ids: Sequence[str], depth: int, topic: list[frozenset[str]] | None = None,
         continued: Set[str] = frozenset(),
     ) -> set[str]:
-        """Word stems of every passage of the first ``depth`` documents of ``hits``.
+        """Word stems of every passage of the first ``depth`` distinct documents of ``doc_ids`` (ranked).
 
         On a follow-up, a top document counts only if it speaks of the conversation's topic (``topic``: the
         stem sets of its specific carried words) or was cited by the previous turn: "azithromycin" found in
         an asthma guideline says nothing about azithromycin for the typhoid the conversation is about.
         """
         present: set[str] = set()
-        for doc_id in list(dict.fromkeys(h.chunk.doc_id for h in hits))[:depth]:
+        for doc_id in list(dict.fromkeys(doc_ids))[:depth]:
             words = self.doc_stems(doc_id)
             if topic and doc_id not in continued and not names_topic(words, topic):
                 continue

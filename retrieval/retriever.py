@@ -279,7 +279,7 @@ class Retriever:
         hits: dict[str, list[Hit]] = {}
         signals: dict[str, PoolSignals] = {}
         for pool in POOLS:
-            hits[pool], best_dense = self._search_pool(
+            hits[pool], best_dense, judged_docs = self._search_pool(
                 pool, search_text, qvec, cosine, filters, boosted, memory, rank_memory=vectors is not None,
                 named=named, asking_vector=asking_vector, same_guideline=same_guideline,
                 follow_up_terms=follow_up_terms,
@@ -290,7 +290,10 @@ class Retriever:
             # Research pools keep their dense floor on follow-ups (no conversation set tells where it sits)
             # and are judged on their own passages.
             on_topic = continues_topic and pool == "guideline"
-            evidence = self.lookups.evidence_stems(hits[pool], COVERAGE_DOCS, topic, boosted.keys())
+            # Research hits were filtered to the topic just above; the guideline pool is judged on its ranking
+            # made without the passages found for naming the follow-up's words.
+            read = judged_docs if pool == "guideline" else [h.chunk.doc_id for h in hits[pool]]
+            evidence = self.lookups.evidence_stems(read, COVERAGE_DOCS, topic, boosted.keys())
             if on_topic:
                 evidence |= self.lookups.guideline_stems(boosted.keys())
             share, missing = coverage_of_stems(own_terms, evidence, self.term_stats())
@@ -365,7 +368,9 @@ class Retriever:
         asking_vector: np.ndarray | None = None,
         same_guideline: dict[str, float] | None = None,
         follow_up_terms: Sequence[str] = (),
-    ) -> tuple[list[Hit], float]:
+    ) -> tuple[list[Hit], float, list[str]]:
+        """The pool's hits, its best dense cosine, and its documents in the order the relevance check reads
+        them."""
         s = self.settings
         # Filters drop candidates after search, so ask for more when filtering.
         depth = s.candidates * (4 if filters is not None and not filters.empty else 1)
@@ -383,28 +388,11 @@ class Retriever:
                 asked = [(r, v) for r, v in asked if self._accepts(filters, r)]
             asked = asked[: s.candidates]
         naming = self._passages_naming(follow_up_terms, same_guideline or {}, pool, filters)
-        if s.fusion == "rrf":
-            fused = rrf_fuse([dense, lexical, remembered, asked, naming], s.rrf_k)
-        elif s.fusion == "weighted":
-            fused = weighted_fuse(dense, lexical, s.dense_weight)
-        else:
-            raise ValueError(f"retrieval.fusion must be 'rrf' or 'weighted', got {s.fusion!r}")
-        same_guideline = same_guideline or {}
-        if (boosted or named or same_guideline) and fused:
-            top = max(fused.values())
-            for row in fused:
-                doc_id = self.lookups.doc_of(row)
-                share = boosted.get(doc_id, 0.0) + same_guideline.get(doc_id, 0.0)
-                if named:
-                    # A question that names an organization turns to it: what the conversation cited from
-                    # others is no longer preferred ("how does the USPSTF position compare?").
-                    in_named = self.lookups.doc(doc_id).organization in named
-                    share = NAMED_ORGANIZATION_BOOST if in_named else 0.0
-                fused[row] += top * share
-        doc_of = self.lookups.doc_of
-        # Without boosted documents this is the plain cut to the first k_per_pool.
-        capped = cap_per_doc(rank_fused(fused), doc_of, s.per_doc_cap, len(fused))
-        ranked = keep_room_for_others(capped, doc_of, boosted.keys(), ROOM_FOR_NEW_DOCUMENTS, s.k_per_pool)
+        bonus = self._bonuses(boosted, same_guideline or {}, named)
+        ranked = self._rank([dense, lexical, remembered, asked, naming], bonus, boosted.keys())
+        # The relevance check asks whether the evidence names what the follow-up newly asks; the passages
+        # found for naming it would answer that by construction, so it reads the ranking made without them.
+        judged = self._rank([dense, lexical, remembered, asked], bonus, boosted.keys()) if naming else ranked
         dense_of, bm25_of = dict(dense), dict(lexical)
         hits = [
             Hit(
@@ -417,7 +405,43 @@ class Retriever:
             )
             for row, score in ranked
         ]
-        return hits, (dense[0][1] if dense else 0.0)
+        judged_docs = list(dict.fromkeys(self.lookups.doc_of(row) for row, _ in judged))
+        return hits, (dense[0][1] if dense else 0.0), judged_docs
+
+    def _bonuses(
+        self, boosted: dict[str, float], same_guideline: dict[str, float], named: frozenset[str]
+    ) -> Callable[[str], float]:
+        """A document's score bonus, as a share of the pool's best fused score."""
+
+        def bonus(doc_id: str) -> float:
+            if named:
+                # A question that names an organization turns to it: what the conversation cited from others
+                # is no longer preferred ("how does the USPSTF position compare?").
+                return NAMED_ORGANIZATION_BOOST if self.lookups.doc(doc_id).organization in named else 0.0
+            return boosted.get(doc_id, 0.0) + same_guideline.get(doc_id, 0.0)
+
+        return bonus
+
+    def _rank(
+        self, lists: list[list[tuple[int, float]]], bonus: Callable[[str], float], cited: Iterable[str]
+    ) -> list[tuple[int, float]]:
+        """Fuse ``lists``, add each document's bonus, cap passages per document and keep room for documents
+        the conversation has not ``cited``: the first ``k_per_pool`` (row, score)."""
+        s = self.settings
+        if s.fusion == "rrf":
+            fused = rrf_fuse(lists, s.rrf_k)
+        elif s.fusion == "weighted":
+            fused = weighted_fuse(lists[0], lists[1], s.dense_weight)
+        else:
+            raise ValueError(f"retrieval.fusion must be 'rrf' or 'weighted', got {s.fusion!r}")
+        if fused:
+            top = max(fused.values())
+            for row in fused:
+                fused[row] += top * bonus(self.lookups.doc_of(row))
+        doc_of = self.lookups.doc_of
+        # Without boosted documents this is the plain cut to the first k_per_pool.
+        capped = cap_per_doc(rank_fused(fused), doc_of, s.per_doc_cap, len(fused))
+        return keep_room_for_others(capped, doc_of, cited, ROOM_FOR_NEW_DOCUMENTS, s.k_per_pool)
 
     def _passages_naming(
         self, terms: Sequence[str], doc_ids: Iterable[str], pool: str, filters: Filters | None

@@ -57,11 +57,12 @@ def test_off_topic_documents_name_none_of_the_topic_words(fake_index: FakeIndex)
 
 def test_evidence_stems_skip_top_documents_off_the_topic(fake_index: FakeIndex) -> None:
     look = IndexLookups(fake_index)
-    hits = _hits(fake_index, ["aha:htn", "acr:gout_flare"])
+    docs = ["aha:htn", "aha:htn", "acr:gout_flare"]
     topic = [frozenset(stems("gout"))]
-    assert "spironolacton" not in look.evidence_stems(hits, depth=3, topic=topic)
-    assert "spironolacton" in look.evidence_stems(hits, depth=3, topic=topic, continued={"aha:htn"})
-    assert "colchicin" not in look.evidence_stems(hits, depth=1)  # only the first document is read
+    assert "spironolacton" not in look.evidence_stems(docs, depth=3, topic=topic)
+    assert "spironolacton" in look.evidence_stems(docs, depth=3, topic=topic, continued={"aha:htn"})
+    assert "colchicin" not in look.evidence_stems(docs, depth=1)  # only the first document is read
+    assert "colchicin" in look.evidence_stems(docs, depth=2)  # documents, not passages, are counted
 
 
 def test_names_topic_needs_all_stems_of_one_topic_word() -> None:
