@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -16,13 +16,20 @@ from retrieval.context import (
     findings_passages,
     sibling_passages,
 )
-from retrieval.coverage import TermStats, asked_terms, coverage_of_stems, rank_by_terms
+from retrieval.coverage import TermStats, asked_terms, coverage_of_stems
 from retrieval.facets import detect_facet
 from retrieval.floors import Floors, PoolFloor, effective_floors, passes_floor
 from retrieval.focus import asking_sentences
 from retrieval.followup import RewrittenQuery, announces_new_topic, is_follow_up_query, rewrite_followup
-from retrieval.fusion import Filters, cap_per_doc, keep_room_for_others, rank_fused, rrf_fuse, weighted_fuse
+from retrieval.fusion import Filters
 from retrieval.lookups import IndexLookups, SearchIndex
+from retrieval.pool_search import (
+    CONTINUATION_BOOST,
+    REFERS_BACK_BOOST,
+    PoolQuery,
+    PoolSearch,
+    same_guideline_bonuses,
+)
 from retrieval.vocabulary import content_words, expand_query, is_technical, respellings, stem, stems
 
 POOLS: tuple[str, str] = ("guideline", "research")
@@ -31,22 +38,6 @@ MIN_RESPELT_LENGTH = 5
 # Words at least this specific (IDF over the indexed chunks, scaled to [0, 1]) name a topic; commoner words
 # carried over would only add noise. 0.3 keeps words found in under about N**0.7 of N chunks.
 MIN_TOPIC_SPECIFICITY = 0.3
-# Score bonus, as a share of the pool's best fused score, for documents cited in the previous turn.
-REFERS_BACK_BOOST = 0.5  # the follow-up points at them ("is that a strong recommendation?")
-CONTINUATION_BOOST = 0.1  # same topic, so the same documents are likely still relevant
-# ... for every section of the guidelines cited in the previous turn, those cited included. Follow-up hit@5 on
-# the dev conversations: 0.919 without, 0.929 at 0.03, 0.949 at every value from 0.06 to 0.2.
-SAME_GUIDELINE_BOOST = 0.1
-# ... for documents of an organization the question names ("what does the USPSTF say?"), which then replaces
-# the boosts above. 0.2 left a follow-up's named organization below the documents the conversation had
-# cited, which the remembered passages also lift: "how does the USPSTF position compare?" was refused for want
-# of a USPSTF document among the top three.
-NAMED_ORGANIZATION_BOOST = 0.5
-# How many passages of the conversation's guidelines that name a follow-up's own words are fused (one more
-# ranked list). Follow-up hit@5 on the dev conversations: 0.949 without, 0.960 at 10, 20 and 50.
-NAMING_DEPTH = 20
-# Slots of a pool's hits kept for documents the conversation has not cited (when any match).
-ROOM_FOR_NEW_DOCUMENTS = 2
 # How many of a pool's top documents are searched (all their passages) for the question's specific words: a
 # guideline section often names the drug in one passage and doses it in the next. Only the top few: a word
 # found further down is usually in a document on another subject ("azithromycin" in a pneumonia guideline
@@ -107,6 +98,7 @@ class Retriever:
         self.settings = settings or RetrievalSettings()
         self.floors = floors or effective_floors(self.settings)
         self.lookups = IndexLookups(index)
+        self.pools = PoolSearch(index, self.lookups, self.settings)
 
     # -- lookups ---------------------------------------------------------------------------------------------
     def term_stats(self) -> TermStats:
@@ -255,12 +247,19 @@ class Retriever:
         cosine = cosine_to(vectors, qvec)
         boosted = self._boosted_docs(rewritten, conversation)
         named = self.named_organizations(question)
-        same_guideline = self._guideline_docs(boosted)
-        # What a follow-up newly asks ("pregnant", "clopidogrel"), looked for in the guidelines it continues.
-        follow_up_terms = rewritten.new_terms if rewritten.carried_terms else ()
-        # The passages the previous turn found stay candidates of an on-topic follow-up, ranked by how close
-        # they are to the new query: a facet word ("pregnant") must not push the topic's own guideline out.
-        memory = [] if rewritten.topic_shift else previous
+        query = PoolQuery(
+            search_text, qvec, cosine, filters, boosted,
+            # The passages the previous turn found stay candidates of an on-topic follow-up, ranked by how
+            # close they are to the new query: a facet word ("pregnant") must not push the topic's own
+            # guideline out.
+            memory=[] if rewritten.topic_shift else previous,
+            rank_memory=vectors is not None,
+            named=named,
+            asking_vector=asking_vector,
+            same_guideline=same_guideline_bonuses(boosted, self.lookups),
+            # What a follow-up newly asks ("pregnant", "clopidogrel"), sought in the guidelines it continues.
+            follow_up_terms=rewritten.new_terms if rewritten.carried_terms else (),
+        )
         # Only what this turn newly asks about is checked: technical words ("RSV", "denervation"), not
         # everyday ones ("tells", "fence") nor the topic words of earlier questions (the evidence was found
         # for those). A first turn or a new topic is judged on its own question alone.
@@ -279,11 +278,8 @@ class Retriever:
         hits: dict[str, list[Hit]] = {}
         signals: dict[str, PoolSignals] = {}
         for pool in POOLS:
-            hits[pool], best_dense, judged_docs = self._search_pool(
-                pool, search_text, qvec, cosine, filters, boosted, memory, rank_memory=vectors is not None,
-                named=named, asking_vector=asking_vector, same_guideline=same_guideline,
-                follow_up_terms=follow_up_terms,
-            )
+            found = self.pools.search(pool, query)
+            hits[pool], best_dense, judged_docs = found.hits, found.best_dense, found.judged_docs
             if pool == "research" and topic:
                 hits[pool] = self.lookups.on_topic_research(hits[pool], topic)
                 best_dense = max((h.dense_score or 0.0 for h in hits[pool]), default=0.0)
@@ -339,143 +335,16 @@ class Retriever:
 
     # -- internals -------------------------------------------------------------------------------------------
     def _boosted_docs(self, rewritten: RewrittenQuery, conversation: Conversation | None) -> dict[str, float]:
+        """The documents the previous turn cited, with their score bonus (none on a new topic)."""
         last = continued_turn(conversation)
         if last is None or rewritten.topic_shift:
             return {}
         share = REFERS_BACK_BOOST if rewritten.refers_back else CONTINUATION_BOOST
         return {doc_id: share for doc_id in last.cited_doc_ids}
 
-    def _guideline_docs(self, boosted: dict[str, float]) -> dict[str, float]:
-        """Score bonus for every section of the guidelines the previous turn cited (the cited sections too, on
-        top of their own boost): a follow-up on the same topic often asks about another part of the same
-        guideline ("would a calcium score help?" after the statin recommendation is answered in the
-        guideline's risk-assessment section)."""
-        guidelines = [d for d in boosted if pool_of(self.lookups.doc(d).tier) == "guideline"]
-        sections = {other for doc_id in guidelines for other in (doc_id, *self.lookups.siblings_of(doc_id))}
-        return dict.fromkeys(sections, SAME_GUIDELINE_BOOST)
-
-    def _search_pool(
-        self,
-        pool: str,
-        query: str,
-        qvec: np.ndarray,
-        cosine: Callable[[int], float],
-        filters: Filters | None,
-        boosted: dict[str, float],
-        memory: list[int] | None = None,
-        rank_memory: bool = True,
-        named: frozenset[str] = frozenset(),
-        asking_vector: np.ndarray | None = None,
-        same_guideline: dict[str, float] | None = None,
-        follow_up_terms: Sequence[str] = (),
-    ) -> tuple[list[Hit], float, list[str]]:
-        """The pool's hits, its best dense cosine, and its documents in the order the relevance check reads
-        them."""
-        s = self.settings
-        # Filters drop candidates after search, so ask for more when filtering.
-        depth = s.candidates * (4 if filters is not None and not filters.empty else 1)
-        dense = self.index.search_dense(qvec, depth, pool=pool)
-        lexical = self.index.search_bm25(query, depth, pool=pool)
-        if filters is not None and not filters.empty:
-            dense = [(r, v) for r, v in dense if self._accepts(filters, r)]
-            lexical = [(r, v) for r, v in lexical if self._accepts(filters, r)]
-        dense, lexical = dense[: s.candidates], lexical[: s.candidates]
-        remembered = self._rank_memory(memory or [], pool, cosine if rank_memory else None, filters)
-        asked: list[tuple[int, float]] = []
-        if asking_vector is not None:
-            asked = self.index.search_dense(asking_vector, depth, pool=pool)
-            if filters is not None and not filters.empty:
-                asked = [(r, v) for r, v in asked if self._accepts(filters, r)]
-            asked = asked[: s.candidates]
-        naming = self._passages_naming(follow_up_terms, same_guideline or {}, pool, filters)
-        bonus = self._bonuses(boosted, same_guideline or {}, named)
-        ranked = self._rank([dense, lexical, remembered, asked, naming], bonus, boosted.keys())
-        # The relevance check asks whether the evidence names what the follow-up newly asks; the passages
-        # found for naming it would answer that by construction, so it reads the ranking made without them.
-        judged = self._rank([dense, lexical, remembered, asked], bonus, boosted.keys()) if naming else ranked
-        dense_of, bm25_of = dict(dense), dict(lexical)
-        hits = [
-            Hit(
-                chunk=self.lookups.chunk(row),
-                doc=self.lookups.doc(self.lookups.chunk(row).doc_id),
-                score=score,
-                pool=pool,
-                bm25_score=bm25_of.get(row),
-                dense_score=dense_of[row] if row in dense_of else cosine(row),
-            )
-            for row, score in ranked
-        ]
-        judged_docs = list(dict.fromkeys(self.lookups.doc_of(row) for row, _ in judged))
-        return hits, (dense[0][1] if dense else 0.0), judged_docs
-
-    def _bonuses(
-        self, boosted: dict[str, float], same_guideline: dict[str, float], named: frozenset[str]
-    ) -> Callable[[str], float]:
-        """A document's score bonus, as a share of the pool's best fused score."""
-
-        def bonus(doc_id: str) -> float:
-            if named:
-                # A question that names an organization turns to it: what the conversation cited from others
-                # is no longer preferred ("how does the USPSTF position compare?").
-                return NAMED_ORGANIZATION_BOOST if self.lookups.doc(doc_id).organization in named else 0.0
-            return boosted.get(doc_id, 0.0) + same_guideline.get(doc_id, 0.0)
-
-        return bonus
-
-    def _rank(
-        self, lists: list[list[tuple[int, float]]], bonus: Callable[[str], float], cited: Iterable[str]
-    ) -> list[tuple[int, float]]:
-        """Fuse ``lists``, add each document's bonus, cap passages per document and keep room for documents
-        the conversation has not ``cited``: the first ``k_per_pool`` (row, score)."""
-        s = self.settings
-        if s.fusion == "rrf":
-            fused = rrf_fuse(lists, s.rrf_k)
-        elif s.fusion == "weighted":
-            fused = weighted_fuse(lists[0], lists[1], s.dense_weight)
-        else:
-            raise ValueError(f"retrieval.fusion must be 'rrf' or 'weighted', got {s.fusion!r}")
-        if fused:
-            top = max(fused.values())
-            for row in fused:
-                fused[row] += top * bonus(self.lookups.doc_of(row))
-        doc_of = self.lookups.doc_of
-        # Without boosted documents this is the plain cut to the first k_per_pool.
-        capped = cap_per_doc(rank_fused(fused), doc_of, s.per_doc_cap, len(fused))
-        return keep_room_for_others(capped, doc_of, cited, ROOM_FOR_NEW_DOCUMENTS, s.k_per_pool)
-
-    def _passages_naming(
-        self, terms: Sequence[str], doc_ids: Iterable[str], pool: str, filters: Filters | None
-    ) -> list[tuple[int, float]]:
-        """This pool's passages of ``doc_ids`` that name ``terms``, the more specific words first: a follow-up
-        usually stays in the guideline the conversation is in, and the passage that names what it newly asks
-        ("she's 10 weeks pregnant") is in a section the conversation has not cited yet, which neither the
-        carried topic words nor the previous turn's passages point at."""
-        if not terms:
-            return []
-        rows = [r for d in doc_ids for r in self.lookups.rows_of_doc(d)]
-        rows = [r for r in rows if pool_of(self.lookups.chunk(r).tier) == pool]
-        if filters is not None and not filters.empty:
-            rows = [r for r in rows if self._accepts(filters, r)]
-        return rank_by_terms(rows, terms, self.lookups.row_stems, self.term_stats(), NAMING_DEPTH)
-
-    def _accepts(self, filters: Filters, row: int) -> bool:
-        return filters.accepts(self.lookups.doc(self.lookups.doc_of(row)))
-
     def _vectors(self) -> np.ndarray | None:
         vectors = getattr(self.index, "vectors", None)
         return vectors() if callable(vectors) else vectors
-
-    def _rank_memory(
-        self, rows: list[int], pool: str, cosine: Callable[[int], float] | None, filters: Filters | None
-    ) -> list[tuple[int, float]]:
-        """This pool's passages of the previous turn, closest to the query first (no vectors: as found)."""
-        rows = [r for r in rows if pool_of(self.lookups.chunk(r).tier) == pool]
-        if filters is not None and not filters.empty:
-            rows = [r for r in rows if self._accepts(filters, r)]
-        if not rows or cosine is None:
-            return [(r, 0.0) for r in rows]
-        scored = [(r, cosine(r)) for r in rows]
-        return sorted(scored, key=lambda x: (-x[1], x[0]))
 
     @staticmethod
     def _refusal_reason(hits: dict[str, list[Hit]], signals: dict[str, PoolSignals]) -> str:
