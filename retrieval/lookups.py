@@ -144,6 +144,10 @@ class IndexLookups:
         meta = self.doc(doc_id)
         return stems(" ".join(filter(None, (meta.organization, meta.title))))
 
+    def guideline_sections(self, doc_ids: Iterable[str]) -> set[str]:
+        """Every section of the guidelines ``doc_ids`` belong to (``doc_ids`` included)."""
+        return {s for d in doc_ids for s in (d, *self.siblings_of(d))}
+
     def guideline_stems(self, doc_ids: Iterable[str]) -> frozenset[str]:
         """Stems of every section of the guidelines ``doc_ids`` belong to (``doc_ids`` included).
 
@@ -151,8 +155,7 @@ class IndexLookups:
         nitrofurantoin be the oral step-down?" continues from the UTI guideline's step-down section, while
         nitrofurantoin is discussed in its scope section.
         """
-        sections = {s for d in doc_ids for s in (d, *self.siblings_of(d))}
-        return frozenset().union(*(self.doc_stems(s) for s in sorted(sections)))
+        return frozenset().union(*(self.doc_stems(s) for s in sorted(self.guideline_sections(doc_ids))))
 
     def evidence_stems(
         self, doc_ids: Sequence[str], depth: int, topic: list[frozenset[str]] | None = None,

@@ -72,8 +72,7 @@ def same_guideline_bonuses(boosted: Iterable[str], lookups: IndexLookups) -> dic
     ("would a calcium score help?" after the statin recommendation is answered in its risk-assessment
     section)."""
     guidelines = [d for d in boosted if pool_of(lookups.doc(d).tier) == "guideline"]
-    sections = {other for doc_id in guidelines for other in (doc_id, *lookups.siblings_of(doc_id))}
-    return dict.fromkeys(sections, SAME_GUIDELINE_BOOST)
+    return dict.fromkeys(lookups.guideline_sections(guidelines), SAME_GUIDELINE_BOOST)
 
 
 class PoolSearch:
